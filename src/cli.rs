@@ -1,0 +1,99 @@
+//! Command-line arguments. Stages never see these structs: each command turns them into a
+//! checked configuration first.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::render::Paper;
+
+/// Turns 4+1 Layer / DAPM assessment workbooks into client-ready PDF briefs.
+///
+/// Exit status: 0 when every workbook is valid (and built), 1 when some workbook is
+/// invalid, 2 for usage or I/O errors.
+#[derive(Debug, Parser)]
+#[command(name = "layerbrief", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load, validate and score workbooks; print every problem and warning.
+    Check(CheckArgs),
+    /// Print the computed DAPM reading of one workbook.
+    Score(ScoreArgs),
+    /// Validate, score and typeset workbooks into PDF briefs.
+    Build(BuildArgs),
+    /// Write a blank assessment workbook to start from.
+    Init(InitArgs),
+}
+
+/// Where the workbooks are.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Workbooks or folders of workbooks [default: inputs/]
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Which ruleset to score under.
+#[derive(Debug, Args)]
+pub struct MethodologyArgs {
+    /// Score under this ruleset instead of the workbook's methodology_version (e.g. v1.2)
+    #[arg(long, value_name = "VER")]
+    pub methodology: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The workbook to score
+    pub workbook: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Print one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Folder the briefs are written to
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Folder of templates that replace the embedded ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Output file name pattern (minijinja); variables: assessment_id, vendor, doc_version,
+    /// methodology, date
+    #[arg(long, value_name = "PATTERN", default_value = "{{ assessment_id }}.pdf")]
+    pub name_pattern: String,
+    /// Paper size
+    #[arg(long, value_enum, default_value_t = Paper::UsLetter)]
+    pub paper: Paper,
+    /// PDF standards, comma-separated (e.g. ua-1,a-2a; `none` for plain PDF)
+    #[arg(long, value_name = "LIST", default_value = "ua-1,a-2a")]
+    pub pdf_standard: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The workbook to create (.xlsx)
+    pub path: PathBuf,
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}

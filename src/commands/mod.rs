@@ -1,0 +1,160 @@
+//! The commands: each turns its arguments into a checked configuration, runs the stages and
+//! maps the outcome to an exit status.
+//!
+//! Exit status policy: 0 when every workbook is valid (and, for `build`, built); 1 when some
+//! workbook is invalid or not a workbook (the others are still processed); 2 for usage
+//! errors (unknown ruleset, bad option) and I/O errors (unreadable folder, unwritable output).
+
+mod build;
+mod check;
+mod init;
+mod score;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::diag::{Diagnostic, Severity};
+use crate::load::{self, LoadError, WORKBOOK_EXTENSIONS};
+use crate::ruleset::{self, Ruleset};
+use crate::score::{score, Scored};
+use crate::validate::validate;
+
+/// How a command ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Everything valid and done.
+    Ok = 0,
+    /// Some input was invalid.
+    Invalid = 1,
+    /// Usage or I/O error.
+    Failure = 2,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(o: Outcome) -> Self {
+        ExitCode::from(o as u8)
+    }
+}
+
+/// A usage or I/O error that stops a command.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl<E: std::fmt::Display> From<E> for Fatal {
+    fn from(e: E) -> Self {
+        Fatal(e.to_string())
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> Outcome {
+    let result = match cli.command {
+        Command::Check(a) => check::run(a),
+        Command::Score(a) => score::run(a),
+        Command::Build(a) => build::run(a),
+        Command::Init(a) => init::run(a),
+    };
+    result.unwrap_or_else(|Fatal(msg)| {
+        eprintln!("error: {msg}");
+        Outcome::Failure
+    })
+}
+
+/// The ruleset named by `--methodology`, checked up front.
+pub fn methodology(name: Option<&str>) -> Result<Option<&'static Ruleset>, Fatal> {
+    let Some(name) = name else { return Ok(None) };
+    match ruleset::find(name) {
+        Some(rs) => Ok(Some(rs)),
+        None => Err(Fatal(format!(
+            "unknown ruleset `{name}` for --methodology\n  help: {}",
+            crate::diag::expected_one_of(name, &ruleset::names())
+        ))),
+    }
+}
+
+/// The workbooks named by `paths` (folders give their workbooks, sorted); no path means
+/// `inputs/`. Paths that do not exist are returned as errors.
+pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
+    let default = [PathBuf::from("inputs")];
+    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            match std::fs::read_dir(p) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|f| f.is_file() && is_workbook_name(f))
+                        .collect();
+                    found.sort();
+                    files.extend(found);
+                }
+                Err(e) => errors.push(format!("{}: cannot read the folder ({e})", p.display())),
+            }
+        } else if p.is_file() {
+            files.push(p.clone());
+        } else {
+            errors.push(format!("{}: no such file or folder", p.display()));
+        }
+    }
+    (files, errors)
+}
+
+/// Workbook extensions, skipping the lock files office suites leave beside open files.
+fn is_workbook_name(p: &Path) -> bool {
+    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+    let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    WORKBOOK_EXTENSIONS.contains(&ext.as_str()) && !name.starts_with("~$") && !name.starts_with(".~lock") && !name.starts_with('.')
+}
+
+/// Why a workbook could not be scored.
+#[derive(Debug)]
+pub enum Rejected {
+    /// Not a workbook at all.
+    Load(LoadError),
+    /// Validation found errors (warnings included, in order).
+    Invalid(Vec<Diagnostic>),
+}
+
+impl Rejected {
+    /// Prints the rejection to stderr.
+    pub fn report(&self) {
+        match self {
+            Rejected::Load(e) => eprintln!("error: {e}"),
+            Rejected::Invalid(diags) => {
+                for d in diags {
+                    eprintln!("{d}\n");
+                }
+                let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+                if let Some(d) = diags.first() {
+                    eprintln!(
+                        "{}: {errors} error{} found",
+                        d.file.display(),
+                        if errors == 1 { "" } else { "s" }
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// A workbook that was loaded, validated and scored.
+pub struct Prepared {
+    pub scored: Scored,
+    /// Validation warnings (unknown columns and fields).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Load → validate → score under the workbook's ruleset or `methodology`.
+pub fn prepare(path: &Path, methodology: Option<&Ruleset>) -> Result<Prepared, Rejected> {
+    let wb = load::load(path).map_err(Rejected::Load)?;
+    let v = validate(&wb).map_err(Rejected::Invalid)?;
+    let rs = match methodology {
+        Some(rs) => rs,
+        // Validation guarantees the workbook's ruleset exists.
+        None => ruleset::find(&v.assessment.meta.methodology_version).ok_or_else(|| Rejected::Invalid(vec![]))?,
+    };
+    Ok(Prepared { scored: score(&v.assessment, rs), warnings: v.warnings })
+}

@@ -1,0 +1,223 @@
+//! Diagnostics: problems found in a workbook, each tied to its place.
+//!
+//! Policy: validation never stops at the first problem. Every check pushes a [`Diagnostic`]
+//! into a [`Diagnostics`] list, and the caller reports them all at once. A diagnostic names
+//! the file, the sheet and the cell (`inputs/acme.xlsx: Components!P7`), says what was found,
+//! and carries a `help` line with what is allowed or a likely correction.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The workbook cannot be built until this is fixed.
+    Error,
+    /// Worth a look; the brief still builds.
+    Warning,
+}
+
+/// Where in a workbook a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Place {
+    /// The sheet, if the problem is inside one.
+    pub sheet: Option<String>,
+    /// Zero-based column, if the problem is a cell or a whole column.
+    pub col: Option<u32>,
+    /// Zero-based row, if the problem is a cell or a whole row.
+    pub row: Option<u32>,
+}
+
+impl Place {
+    /// The whole file.
+    pub fn file() -> Self {
+        Self::default()
+    }
+
+    /// A whole sheet.
+    pub fn sheet(sheet: &str) -> Self {
+        Self { sheet: Some(sheet.to_string()), ..Self::default() }
+    }
+
+    /// One cell (zero-based row and column).
+    pub fn cell(sheet: &str, row: u32, col: u32) -> Self {
+        Self { sheet: Some(sheet.to_string()), col: Some(col), row: Some(row) }
+    }
+
+    /// A whole row (zero-based).
+    pub fn row(sheet: &str, row: u32) -> Self {
+        Self { sheet: Some(sheet.to_string()), col: None, row: Some(row) }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(sheet) = &self.sheet else { return Ok(()) };
+        match (self.col, self.row) {
+            (Some(c), Some(r)) => write!(f, "{sheet}!{}{}", column_name(c), r + 1),
+            (None, Some(r)) => write!(f, "{sheet}!{}:{}", r + 1, r + 1),
+            (Some(c), None) => write!(f, "{sheet}!{}:{}", column_name(c), column_name(c)),
+            (None, None) => write!(f, "{sheet}"),
+        }
+    }
+}
+
+/// Spreadsheet column letters for a zero-based index: 0 → `A`, 27 → `AB`.
+pub fn column_name(mut col: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// One problem, with its place and a hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The workbook file.
+    pub file: PathBuf,
+    /// Sheet and cell inside it.
+    pub place: Place,
+    /// What is wrong, with what was found.
+    pub message: String,
+    /// What is allowed, or a likely fix.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// The location line: `inputs/acme.xlsx: Components!P7`.
+    pub fn location(&self) -> String {
+        let place = self.place.to_string();
+        if place.is_empty() {
+            self.file.display().to_string()
+        } else {
+            format!("{}: {place}", self.file.display())
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let word = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{word}: {}\n  --> {}", self.message, self.location())?;
+        if let Some(help) = &self.help {
+            write!(f, "\n  help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Collects the diagnostics of one workbook.
+#[derive(Debug, Clone)]
+pub struct Diagnostics {
+    file: PathBuf,
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty list for `file`.
+    pub fn new(file: &Path) -> Self {
+        Self { file: file.to_path_buf(), items: Vec::new() }
+    }
+
+    /// Records an error.
+    pub fn error(&mut self, place: Place, message: impl Into<String>, help: Option<String>) {
+        self.push(Severity::Error, place, message.into(), help);
+    }
+
+    /// Records a warning.
+    pub fn warning(&mut self, place: Place, message: impl Into<String>, help: Option<String>) {
+        self.push(Severity::Warning, place, message.into(), help);
+    }
+
+    fn push(&mut self, severity: Severity, place: Place, message: String, help: Option<String>) {
+        let file = self.file.clone();
+        self.items.push(Diagnostic { severity, file, place, message, help });
+    }
+
+    /// Whether any error was recorded.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// All diagnostics, in the order found.
+    pub fn into_vec(self) -> Vec<Diagnostic> {
+        self.items
+    }
+
+    /// All diagnostics, in the order found.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+}
+
+/// The closest of `choices` to `found`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(found: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let found = found.trim().to_lowercase();
+    if found.is_empty() {
+        return None;
+    }
+    choices
+        .into_iter()
+        .map(|c| (c, strsim::jaro_winkler(&found, &c.to_lowercase())))
+        .filter(|(c, score)| {
+            *score >= 0.84 || strsim::levenshtein(&found, &c.to_lowercase()) <= 2
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(c, _)| c)
+}
+
+/// "expected one of a, b, c", plus "; did you mean `b`?" when one is close to `found`.
+pub fn expected_one_of(found: &str, choices: &[&str]) -> String {
+    let list = choices.join(", ");
+    match did_you_mean(found, choices.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`? expected one of {list}"),
+        None => format!("expected one of {list}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn column_names() {
+        assert_eq!(column_name(0), "A");
+        assert_eq!(column_name(15), "P");
+        assert_eq!(column_name(25), "Z");
+        assert_eq!(column_name(26), "AA");
+        assert_eq!(column_name(27), "AB");
+        assert_eq!(column_name(701), "ZZ");
+        assert_eq!(column_name(702), "AAA");
+    }
+
+    #[test]
+    fn suggestions() {
+        let roles = ["core", "path", "optional", "sliver", "info"];
+        assert_eq!(did_you_mean("sliverr", roles), Some("sliver"));
+        assert_eq!(did_you_mean("xyz", roles), None);
+        assert_eq!(
+            expected_one_of("sliverr", &roles),
+            "did you mean `sliver`? expected one of core, path, optional, sliver, info"
+        );
+    }
+
+    #[test]
+    fn display() {
+        let mut d = Diagnostics::new(Path::new("inputs/acme.xlsx"));
+        d.error(Place::cell("Components", 6, 15), "unknown role `sliverr`", Some("x".into()));
+        let text = d.items()[0].to_string();
+        assert_eq!(text, "error: unknown role `sliverr`\n  --> inputs/acme.xlsx: Components!P7\n  help: x");
+    }
+}

@@ -1,0 +1,285 @@
+//! Stage 1, load: a workbook file into sheets of typed cells.
+//!
+//! Policy: the loader reads any format calamine reads (.xlsx, .xlsm, .xls, .xlsb, .ods) and
+//! keeps each cell as the spreadsheet typed it, with its absolute position, so that later
+//! stages can name the exact cell of a problem. It judges nothing about the contents; a file
+//! that is not a workbook at all gives one [`LoadError`] naming the file, never a panic.
+
+use std::fmt;
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+use chrono::{NaiveDate, NaiveDateTime};
+
+/// One cell as the spreadsheet typed it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// No value.
+    Empty,
+    /// A text cell.
+    Text(String),
+    /// A number cell (Excel types `3`, `0.1` or `1.0` typed into a cell as numbers).
+    Number(f64),
+    /// A TRUE/FALSE cell.
+    Bool(bool),
+    /// A date or date-time cell.
+    Date(NaiveDateTime),
+    /// An error cell such as `#REF!`.
+    Error(String),
+}
+
+impl Value {
+    /// Whether the cell holds nothing (or only spaces).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Value::Empty => true,
+            Value::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The cell as the text an analyst meant: numbers without a spurious `.0`
+    /// (`1.0` → `1`, `0.1` → `0.1`), dates as ISO dates, booleans as TRUE/FALSE.
+    pub fn as_text(&self) -> String {
+        match self {
+            Value::Empty => String::new(),
+            Value::Text(s) => s.trim().to_string(),
+            Value::Number(n) => number_text(*n),
+            Value::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+            Value::Date(d) => {
+                if d.time() == chrono::NaiveTime::MIN {
+                    d.date().format("%Y-%m-%d").to_string()
+                } else {
+                    d.format("%Y-%m-%d %H:%M").to_string()
+                }
+            }
+            Value::Error(e) => e.clone(),
+        }
+    }
+
+    /// How the cell was typed, for messages: "the number 3", "the text `abc`".
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Empty => "an empty cell".into(),
+            Value::Text(s) => format!("`{}`", s.trim()),
+            Value::Number(n) => format!("the number {}", number_text(*n)),
+            Value::Bool(b) => format!("the boolean {}", if *b { "TRUE" } else { "FALSE" }),
+            Value::Date(_) => format!("the date {}", self.as_text()),
+            Value::Error(e) => format!("the error value {e}"),
+        }
+    }
+}
+
+/// Text of a number as typed: integers without a fraction, others in shortest form.
+pub fn number_text(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
+}
+
+/// One data row of a sheet.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Zero-based absolute row index in the sheet.
+    pub index: u32,
+    /// Cells by zero-based absolute column index.
+    pub cells: Vec<Value>,
+}
+
+impl Row {
+    /// The cell in column `col`, empty if the row is shorter.
+    pub fn get(&self, col: u32) -> &Value {
+        self.cells.get(col as usize).unwrap_or(&Value::Empty)
+    }
+}
+
+/// A column header found in the header row.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// The header as typed.
+    pub text: String,
+    /// Normalised: trimmed and lower-cased.
+    pub key: String,
+    /// Zero-based absolute column index.
+    pub col: u32,
+}
+
+/// One worksheet: its header row and its non-empty data rows.
+#[derive(Debug, Clone)]
+pub struct Sheet {
+    /// The sheet name as in the workbook.
+    pub name: String,
+    /// Zero-based row of the headers (the first non-empty row).
+    pub header_row: u32,
+    /// Non-empty header cells, left to right.
+    pub headers: Vec<Header>,
+    /// Rows below the header that hold at least one value.
+    pub rows: Vec<Row>,
+}
+
+impl Sheet {
+    /// The column whose header matches `name` (case-insensitive, spaces trimmed).
+    pub fn column(&self, name: &str) -> Option<u32> {
+        self.headers.iter().find(|h| h.key == name).map(|h| h.col)
+    }
+}
+
+/// A loaded workbook.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// Its worksheets, in workbook order.
+    pub sheets: Vec<Sheet>,
+}
+
+impl Workbook {
+    /// The sheet named `name`, compared case-insensitively with surrounding spaces ignored.
+    pub fn sheet(&self, name: &str) -> Option<&Sheet> {
+        self.sheets.iter().find(|s| s.name.trim().eq_ignore_ascii_case(name))
+    }
+
+    /// The bytes-level identity of the workbook is not kept; this is its file name.
+    pub fn file_name(&self) -> String {
+        self.path.display().to_string()
+    }
+}
+
+/// A file that could not be read as a workbook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    /// The file.
+    pub path: PathBuf,
+    /// Why, in one line.
+    pub reason: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.reason)
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// File extensions the loader accepts when it scans a folder.
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
+
+/// Reads the workbook at `path`.
+pub fn load(path: &Path) -> Result<Workbook, LoadError> {
+    let fail = |reason: String| LoadError { path: path.to_path_buf(), reason };
+    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file ({e})")))?;
+    load_bytes(path, bytes).map_err(fail)
+}
+
+/// Reads a workbook from its bytes; `path` names it in messages.
+pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, String> {
+    if bytes.is_empty() {
+        return Err("the file is empty, not a workbook".into());
+    }
+    // calamine is not written to be fed hostile files; make sure a panic inside it
+    // becomes an ordinary error for this one file.
+    let result = std::panic::catch_unwind(move || read_sheets(bytes));
+    let sheets = match result {
+        Ok(r) => r?,
+        Err(_) => return Err("the file is damaged and could not be read as a workbook".into()),
+    };
+    Ok(Workbook { path: path.to_path_buf(), sheets })
+}
+
+fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
+    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
+        format!("not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}", one_line(&e))
+    })?;
+    let mut sheets = Vec::new();
+    for name in book.sheet_names() {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| format!("sheet `{name}` could not be read: {}", one_line(&e)))?;
+        sheets.push(sheet_from_range(name, &range));
+    }
+    Ok(sheets)
+}
+
+fn one_line(e: &dyn fmt::Display) -> String {
+    e.to_string().lines().next().unwrap_or_default().to_string()
+}
+
+fn sheet_from_range(name: String, range: &calamine::Range<Data>) -> Sheet {
+    let (row0, col0) = range.start().unwrap_or((0, 0));
+    let mut header_row = None;
+    let mut headers = Vec::new();
+    let mut rows = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        let index = row0 + i as u32;
+        let values: Vec<Value> = std::iter::repeat_n(Value::Empty, col0 as usize)
+            .chain(cells.iter().map(convert))
+            .collect();
+        if values.iter().all(Value::is_empty) {
+            continue;
+        }
+        if header_row.is_none() {
+            header_row = Some(index);
+            for (col, v) in values.iter().enumerate() {
+                let text = v.as_text();
+                if !text.is_empty() {
+                    let key = text.trim().to_lowercase();
+                    headers.push(Header { text, key, col: col as u32 });
+                }
+            }
+            continue;
+        }
+        rows.push(Row { index, cells: values });
+    }
+    Sheet { name, header_row: header_row.unwrap_or(0), headers, rows }
+}
+
+fn convert(data: &Data) -> Value {
+    match data {
+        Data::Empty => Value::Empty,
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => Value::Date(d),
+            None => Value::Number(dt.as_f64()),
+        },
+        Data::DateTimeIso(s) => parse_iso(s).map(Value::Date).unwrap_or(Value::Text(s.clone())),
+        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => Value::Error(format!("{e}")),
+    }
+}
+
+fn parse_iso(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .or_else(|| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_as_typed() {
+        assert_eq!(Value::Number(1.0).as_text(), "1");
+        assert_eq!(Value::Number(0.0).as_text(), "0");
+        assert_eq!(Value::Number(0.1).as_text(), "0.1");
+        assert_eq!(Value::Number(3.2).as_text(), "3.2");
+        assert_eq!(Value::Text("  1A ".into()).as_text(), "1A");
+    }
+
+    #[test]
+    fn not_a_workbook() {
+        let p = Path::new("x.xlsx");
+        assert!(load_bytes(p, vec![]).unwrap_err().contains("empty"));
+        let e = load_bytes(p, b"hello, world".to_vec()).unwrap_err();
+        assert!(e.starts_with("not a readable workbook"), "{e}");
+        assert!(!e.contains('\n'));
+    }
+}

@@ -1,0 +1,147 @@
+//! Stage 4, render: a scored assessment into PDF bytes, with Typst in process.
+//!
+//! Policy: the template gets the assessment as data (`/data.json`), never as markup, so
+//! analyst text prints literally. The output is a function of the inputs only: the PDF's
+//! date is the assessment date and its id is derived from the assessment, so the same
+//! inputs give the same bytes. A broken custom template yields its Typst diagnostics as
+//! `file:line:column` with the source line, never debug output.
+
+pub mod data;
+pub mod world;
+
+use std::fmt::Write as _;
+
+use typst::diag::{Severity, SourceDiagnostic};
+use typst::foundations::{Datetime, Smart};
+use typst::WorldExt;
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::score::Scored;
+pub use data::Paper;
+pub use world::{Engine, Templates};
+
+/// How a brief is typeset.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    pub paper: Paper,
+    /// PDF standards to conform to (default PDF/UA-1 with PDF/A-2a).
+    pub standards: Vec<PdfStandard>,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self { paper: Paper::UsLetter, standards: vec![PdfStandard::Ua_1, PdfStandard::A_2a] }
+    }
+}
+
+/// Parses a standard as typst names it: `ua-1`, `a-2a`, `1.7`.
+pub fn parse_standard(name: &str) -> Result<PdfStandard, String> {
+    serde_json::from_value(serde_json::Value::String(name.trim().to_lowercase())).map_err(|_| {
+        format!("unknown PDF standard `{name}`; expected e.g. ua-1, a-2a, a-2b, a-3b, a-4, 1.7 or 2.0")
+    })
+}
+
+/// A typeset brief.
+#[derive(Debug)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    /// Typst warnings and characters the fonts lack.
+    pub warnings: Vec<String>,
+}
+
+/// Typesetting failed: the rendered diagnostics, one block each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+/// Typesets `scored` into a PDF.
+pub fn render(engine: &Engine, scored: &Scored, opts: &RenderOptions) -> Result<Rendered, RenderError> {
+    let meta = &scored.assessment.meta;
+    let data = data::brief_json(scored, opts.paper);
+    let mut warnings = missing_glyphs(engine, &data);
+    let date = meta.date_assessed;
+    use chrono::Datelike;
+    let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+        .ok_or_else(|| RenderError(format!("date {date} is out of range")))?;
+    let world = engine.world(data, today);
+    let warned = typst::compile::<PagedDocument>(&world);
+    for w in &warned.warnings {
+        warnings.push(format_diagnostic(&world, w));
+    }
+    let doc = warned.output.map_err(|errors| RenderError(format_all(&world, &errors)))?;
+    let standards = PdfStandards::new(&opts.standards)
+        .map_err(|e| RenderError(format!("error: these PDF standards cannot be combined: {}", e.message())))?;
+    let options = PdfOptions {
+        ident: Smart::Custom(format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version)),
+        creator: Smart::Custom(Some(format!("layerbrief {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: Some(Timestamp::new_utc(today)),
+        standards,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errors| RenderError(format_all(&world, &errors)))?;
+    Ok(Rendered { pdf, pages: doc.pages().len(), warnings })
+}
+
+/// Characters of the data that no embedded font has: Typst would print them as empty boxes.
+fn missing_glyphs(engine: &Engine, data: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(data);
+    let mut seen = std::collections::BTreeSet::new();
+    for c in text.chars().filter(|c| !c.is_ascii() && !c.is_whitespace()) {
+        seen.insert(c);
+    }
+    seen.into_iter()
+        .filter(|&c| !engine.fonts().iter().any(|f| f.info().coverage.contains(c as u32)))
+        .map(|c| format!("warning: character `{c}` (U+{:04X}) is in none of the brief's fonts and prints as an empty box", c as u32))
+        .collect()
+}
+
+fn format_all(world: &world::BriefWorld, diags: &[SourceDiagnostic]) -> String {
+    diags.iter().map(|d| format_diagnostic(world, d)).collect::<Vec<_>>().join("\n")
+}
+
+/// `error: message` / `  --> file:line:col` / the source line with a caret / hints.
+pub fn format_diagnostic(world: &world::BriefWorld, d: &SourceDiagnostic) -> String {
+    let word = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut out = format!("{word}: {}", d.message);
+    if let (Some(id), Some(range)) = (d.span.id(), world.range(d.span)) {
+        let text = typst::World::source(world, id)
+            .map(|s| s.text().to_string())
+            .or_else(|_| typst::World::file(world, id).map(|b| String::from_utf8_lossy(b.as_slice()).into_owned()));
+        if let Ok(text) = text {
+            let start = range.start.min(text.len());
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            let line_no = text[..start].matches('\n').count() + 1;
+            let col = text[line_start..start].chars().count() + 1;
+            let line = &text[line_start..line_end];
+            let width = text[start..range.end.min(line_end).max(start)].chars().count().max(1);
+            let gutter = line_no.to_string().len();
+            let _ = write!(
+                out,
+                "\n  --> {}:{line_no}:{col}\n{:gutter$} |\n{line_no} | {line}\n{:gutter$} | {}{}",
+                world.origin(id),
+                "",
+                "",
+                " ".repeat(col - 1),
+                "^".repeat(width),
+            );
+        }
+    }
+    for hint in &d.hints {
+        let _ = write!(out, "\n  hint: {}", hint.v);
+    }
+    out
+}

@@ -1,0 +1,237 @@
+//! The Typst `World` of layerbrief: embedded templates and fonts, data served as a file.
+//!
+//! Policy: a template sees exactly the files of the template set and the virtual
+//! `/data.json`; nothing else on disk, no packages, no network. The clock is the
+//! assessment's date, so output depends on inputs only. Fonts, the standard library and
+//! the parsed template sources are built once per [`Engine`] and shared by every brief.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+/// The virtual path the scored assessment is served at.
+pub const DATA_PATH: &str = "/data.json";
+/// The template every brief starts from.
+pub const MAIN_PATH: &str = "/brief.typ";
+
+/// One template file: its bytes and where it came from, for messages.
+#[derive(Debug, Clone)]
+pub struct TemplateFile {
+    pub bytes: Bytes,
+    /// `templates/brief.typ (embedded)` or the real path of an override.
+    pub origin: String,
+}
+
+/// A template set: the embedded templates, each replaceable by a file of `--templates DIR`.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// Relative path (`parts/table.typ`) → file.
+    files: HashMap<String, TemplateFile>,
+}
+
+impl Templates {
+    /// The embedded templates.
+    pub fn embedded() -> Self {
+        let files = embedded::TEMPLATES
+            .iter()
+            .map(|(rel, bytes)| {
+                let file = TemplateFile { bytes: Bytes::new(*bytes), origin: format!("templates/{rel} (embedded)") };
+                (rel.to_string(), file)
+            })
+            .collect();
+        Self { files }
+    }
+
+    /// The embedded templates with every file of `dir` (recursively) put in their place.
+    pub fn with_overrides(dir: &Path) -> std::io::Result<Self> {
+        let mut set = Self::embedded();
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                let bytes = std::fs::read(&path)?;
+                set.files.insert(rel, TemplateFile { bytes: Bytes::new(bytes), origin: path.display().to_string() });
+            }
+        }
+        Ok(set)
+    }
+
+    /// The file at relative path `rel`.
+    pub fn get(&self, rel: &str) -> Option<&TemplateFile> {
+        self.files.get(rel)
+    }
+
+    /// A digest of every file, so a build manifest can tell when templates change.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut names: Vec<&String> = self.files.keys().collect();
+        names.sort();
+        let mut h = Sha256::new();
+        for n in names {
+            h.update(n.as_bytes());
+            h.update([0]);
+            h.update(self.files[n].bytes.as_slice());
+            h.update([0]);
+        }
+        format!("{:x}", h.finalize())
+    }
+}
+
+/// The embedded fonts, for the build manifest.
+pub fn fonts_digest() -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (name, bytes) in embedded::FONTS {
+        h.update(name.as_bytes());
+        h.update(bytes);
+    }
+    format!("{:x}", h.finalize())
+}
+
+/// What every brief of a run shares: the library, the fonts and the templates.
+pub struct Engine {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    templates: Templates,
+    sources: Mutex<HashMap<FileId, Source>>,
+}
+
+impl Engine {
+    /// Loads the embedded fonts and the given template set.
+    pub fn new(templates: Templates) -> Self {
+        let fonts: Vec<Font> = embedded::FONTS
+            .iter()
+            .flat_map(|(_, bytes)| Font::iter(Bytes::new(*bytes)))
+            .collect();
+        let book = FontBook::from_fonts(&fonts);
+        Self {
+            library: LazyHash::new(Library::default()),
+            book: LazyHash::new(book),
+            fonts,
+            templates,
+            sources: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The template set in use.
+    pub fn templates(&self) -> &Templates {
+        &self.templates
+    }
+
+    /// The loaded fonts.
+    pub fn fonts(&self) -> &[Font] {
+        &self.fonts
+    }
+
+    /// A world for one brief.
+    pub fn world(&self, data: Vec<u8>, today: Datetime) -> BriefWorld<'_> {
+        BriefWorld { engine: self, data: Bytes::new(data), today, main: file_id(MAIN_PATH) }
+    }
+}
+
+/// The id of a project path such as `/brief.typ`. Ids are interned for the process's
+/// lifetime, so only the fixed template paths and `/data.json` are ever minted.
+pub fn file_id(path: &str) -> FileId {
+    // The paths passed here are constants or come from the template set: always valid.
+    let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/").expect("root path"));
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+/// The relative template path of a project file id, if it is one.
+fn template_rel(id: FileId) -> Option<String> {
+    match id.root() {
+        VirtualRoot::Project => Some(id.vpath().get_with_slash().trim_start_matches('/').to_string()),
+        VirtualRoot::Package(_) => None,
+    }
+}
+
+/// The world one brief is compiled in.
+pub struct BriefWorld<'a> {
+    engine: &'a Engine,
+    data: Bytes,
+    today: Datetime,
+    main: FileId,
+}
+
+impl BriefWorld<'_> {
+    /// Where a file id came from, for diagnostics: a template's origin or the data file.
+    pub fn origin(&self, id: FileId) -> String {
+        let rel = template_rel(id).unwrap_or_default();
+        if format!("/{rel}") == DATA_PATH {
+            return "data.json (the scored assessment)".into();
+        }
+        self.engine.templates.get(&rel).map(|f| f.origin.clone()).unwrap_or(rel)
+    }
+
+    fn bytes(&self, id: FileId) -> FileResult<Bytes> {
+        let Some(rel) = template_rel(id) else {
+            return Err(FileError::Other(Some("packages are not available to layerbrief templates".into())));
+        };
+        if format!("/{rel}") == DATA_PATH {
+            return Ok(self.data.clone());
+        }
+        match self.engine.templates.get(&rel) {
+            Some(f) => Ok(f.bytes.clone()),
+            None => Err(FileError::NotFound(PathBuf::from(format!("/{rel}")))),
+        }
+    }
+}
+
+impl World for BriefWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.engine.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.engine.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if let Some(s) = self.engine.sources.lock().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(s);
+        }
+        let bytes = self.bytes(id)?;
+        let text = std::str::from_utf8(bytes.as_slice()).map_err(|_| FileError::InvalidUtf8)?;
+        let source = Source::new(id, text.to_string());
+        if let Ok(mut m) = self.engine.sources.lock() {
+            m.insert(id, source.clone());
+        }
+        Ok(source)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.bytes(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.engine.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        Some(self.today)
+    }
+}
+
+/// Shared engines are handed between threads.
+pub type SharedEngine = Arc<Engine>;

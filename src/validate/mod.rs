@@ -1,0 +1,341 @@
+//! Stage 2, validate: a loaded [`Workbook`] into a typed [`Assessment`].
+//!
+//! Policy: every rule of the workbook contract is checked and every problem is reported in
+//! one run, each naming its file, sheet and cell with what was found and what is allowed.
+//! Warnings (unknown columns or fields) do not stop a build; any error does.
+
+mod components;
+mod reader;
+mod refs;
+
+use std::collections::HashMap;
+
+use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Place};
+use crate::load::Workbook;
+use crate::model::{
+    Assessment, AssessmentStatus, Column, ColumnKind, Meta, Recipient, RecipientKind, SummaryPara,
+};
+use crate::{ruleset, schema};
+
+pub use reader::{parse_date, parse_date_text, parse_flag};
+use reader::Table;
+
+/// A workbook that passed validation, with its warnings.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub assessment: Assessment,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Checks `wb` against the workbook contract. `Err` holds every error and warning found.
+pub fn validate(wb: &Workbook) -> Result<Validated, Vec<Diagnostic>> {
+    let mut d = Diagnostics::new(&wb.path);
+    let meta = assessment_sheet(wb, &mut d);
+    let summary = summary_sheet(wb, &mut d);
+    let columns = columns_sheet(wb, &mut d);
+    let components = components::components_sheet(wb, columns.as_deref(), &mut d);
+    let layers = components::layers_sheet(wb, &mut d);
+    let ids = refs::Ids::new(components.as_deref(), layers.as_deref());
+    let overrides = refs::overrides_sheet(wb, &ids, &mut d);
+    let history = refs::history_sheet(wb, &ids, &mut d);
+    let distribution = distribution_sheet(wb, &mut d);
+    if d.has_errors() {
+        return Err(d.into_vec());
+    }
+    let (Some(meta), Some(summary), Some(columns), Some(components), Some(layers), Some(overrides), Some(history)) =
+        (meta, summary, columns, components, layers, overrides, history)
+    else {
+        // Every `None` above comes with an error, so this is unreachable in practice.
+        d.error(Place::file(), "the workbook is incomplete", None);
+        return Err(d.into_vec());
+    };
+    let assessment = Assessment {
+        meta,
+        summary,
+        columns,
+        components,
+        layers,
+        overrides,
+        history,
+        distribution: distribution.unwrap_or_default(),
+    };
+    Ok(Validated { assessment, warnings: d.into_vec() })
+}
+
+/// The Assessment sheet's known fields, with whether each is required.
+pub const ASSESSMENT_FIELDS: &[(&str, bool)] = &[
+    ("assessment_id", true),
+    ("vendor", true),
+    ("product_name", false),
+    ("subtitle", false),
+    ("framework", true),
+    ("scoring_model", true),
+    ("publisher", true),
+    ("author", true),
+    ("date_assessed", true),
+    ("doc_version", true),
+    ("version_title", false),
+    ("methodology_version", true),
+    ("assessment_status", true),
+    ("sources", false),
+    ("confidentiality", false),
+];
+
+fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
+    let t = Table::open(wb, "Assessment", &schema::ASSESSMENT.names(), false, d)?;
+    let names: Vec<&str> = ASSESSMENT_FIELDS.iter().map(|f| f.0).collect();
+    // field name → row
+    let mut rows = HashMap::new();
+    for row in &t.sheet.rows {
+        let mut r = t.row(row, d);
+        let Some(field) = r.text("field") else {
+            if !r.is_empty("value") {
+                let place = r.place("field");
+                r.d.error(place, "a value without a field name", Some(format!("name the field: one of {}", names.join(", "))));
+            }
+            continue;
+        };
+        let key = field.to_lowercase();
+        if !names.contains(&key.as_str()) {
+            let help = match did_you_mean(&key, names.iter().copied()) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("known fields: {}", names.join(", ")),
+            };
+            let place = r.place("field");
+            r.d.warning(place, format!("unknown field `{field}` is ignored"), Some(help));
+            continue;
+        }
+        if let Some(first) = rows.insert(key.clone(), row) {
+            let place = r.place("field");
+            let first_at = t.place(first, "field");
+            r.d.error(place, format!("duplicate field `{field}`"), Some(format!("it is already given at {first_at}; keep one")));
+        }
+    }
+    let get = |name: &str, d: &mut Diagnostics| -> Option<String> {
+        let required = ASSESSMENT_FIELDS.iter().any(|f| f.0 == name && f.1);
+        match rows.get(name) {
+            Some(row) => {
+                let mut r = t.row(row, d);
+                if required {
+                    r.required("value", &format!("`{name}` is required"))
+                } else {
+                    r.text("value")
+                }
+            }
+            None if required => {
+                d.error(
+                    Place::sheet(&t.sheet.name),
+                    format!("required field `{name}` is missing"),
+                    Some(format!("add a row with field `{name}` and its value")),
+                );
+                None
+            }
+            None => None,
+        }
+    };
+    let assessment_id = get("assessment_id", d);
+    let vendor = get("vendor", d);
+    let product_name = get("product_name", d);
+    let subtitle = get("subtitle", d);
+    let framework = get("framework", d);
+    let scoring_model = get("scoring_model", d);
+    let publisher = get("publisher", d);
+    let author = get("author", d);
+    let doc_version = get("doc_version", d);
+    let version_title = get("version_title", d);
+    let methodology_version = get("methodology_version", d);
+    let status_text = get("assessment_status", d);
+    let sources = get("sources", d);
+    let confidentiality = get("confidentiality", d);
+    let date_assessed = rows.get("date_assessed").and_then(|row| t.row(row, d).date("value", true));
+    if !rows.contains_key("date_assessed") {
+        get("date_assessed", d);
+    }
+
+    if let (Some(id), Some(row)) = (&assessment_id, rows.get("assessment_id")) {
+        if !is_safe_id(id) {
+            d.error(
+                t.place(row, "value"),
+                format!("assessment_id `{id}` is not a safe file name"),
+                Some(format!(
+                    "use lower-case letters, digits and hyphens (it names the PDF), e.g. `{}`",
+                    slug(id)
+                )),
+            );
+        }
+    }
+    let methodology_version = methodology_version.and_then(|v| match ruleset::find(&v) {
+        Some(rs) => Some(rs.id.clone()),
+        None => {
+            let row = rows["methodology_version"];
+            let names = ruleset::names();
+            d.error(
+                t.place(row, "value"),
+                format!("unknown methodology_version `{v}`"),
+                Some(crate::diag::expected_one_of(&v, &names)),
+            );
+            None
+        }
+    });
+    let status = status_text.and_then(|s| {
+        let parsed = AssessmentStatus::parse(&s);
+        if parsed.is_none() {
+            let row = rows["assessment_status"];
+            d.error(
+                t.place(row, "value"),
+                format!("unknown assessment_status `{s}`"),
+                Some(crate::diag::expected_one_of(&s, AssessmentStatus::NAMES)),
+            );
+        }
+        parsed
+    });
+    Some(Meta {
+        assessment_id: assessment_id?,
+        vendor: vendor?,
+        product_name,
+        subtitle,
+        framework: framework?,
+        scoring_model: scoring_model?,
+        publisher: publisher?,
+        author: author?,
+        date_assessed: date_assessed?,
+        doc_version: doc_version?,
+        version_title,
+        methodology_version: methodology_version?,
+        status: status?,
+        sources,
+        confidentiality,
+    })
+}
+
+/// Whether `id` is safe as a file name: `[a-z0-9-]+`, not starting with `-`, at most 64 long.
+pub fn is_safe_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && !id.starts_with('-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A safe id made from arbitrary text: `Acme Cloud!` → `acme-cloud`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for ch in text.to_lowercase().chars() {
+        if ch.is_ascii_alphanumeric() {
+            out.push(ch);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let out = out.trim_matches('-').chars().take(64).collect::<String>();
+    if out.is_empty() { "assessment".into() } else { out }
+}
+
+fn summary_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<SummaryPara>> {
+    let t = Table::open(wb, "Summary", &schema::SUMMARY.names(), false, d)?;
+    let mut out = Vec::new();
+    for row in &t.sheet.rows {
+        let mut r = t.row(row, d);
+        let seq = r.integer("seq", true);
+        let heading = r.text("heading");
+        let paragraph = r.required("paragraph", "write the paragraph, or delete the row");
+        if let (Some(seq), Some(paragraph)) = (seq, paragraph) {
+            out.push(SummaryPara { seq, heading, paragraph });
+        }
+    }
+    if t.sheet.rows.is_empty() {
+        d.error(Place::sheet(&t.sheet.name), "the summary finding is empty", Some("add at least one row with a seq and a paragraph".into()));
+    }
+    out.sort_by_key(|p| p.seq);
+    Some(out)
+}
+
+fn columns_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Column>> {
+    let t = Table::open(wb, "Columns", &schema::COLUMNS.names(), false, d)?;
+    let mut out: Vec<Column> = Vec::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
+    for row in &t.sheet.rows {
+        let mut r = t.row(row, d);
+        let id = r.required("column_id", "give the column a short id such as `cw`");
+        let seq = r.integer("seq", true);
+        let heading = r.required("heading", "the heading printed above the column");
+        let kind = r.choice::<ColumnKind>("kind", Some("every column has a kind"));
+        let counterparty = r.text("counterparty");
+        if let Some(id) = &id {
+            if let Some(first) = seen.insert(id.clone(), row.index) {
+                let place = r.place("column_id");
+                r.d.error(place, format!("duplicate column_id `{id}`"), Some(format!("row {} already uses it; ids must be unique", first + 1)));
+                continue;
+            }
+        }
+        if let (Some(column_id), Some(seq), Some(heading), Some(kind)) = (id, seq, heading, kind) {
+            out.push(Column { column_id, seq, heading, kind, counterparty });
+        }
+    }
+    out.sort_by_key(|c| c.seq);
+    Some(out)
+}
+
+fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipient>> {
+    let t = Table::open(wb, "Distribution", &schema::DISTRIBUTION.names(), true, d)?;
+    let mut out = Vec::new();
+    for row in &t.sheet.rows {
+        let mut r = t.row(row, d);
+        let name = r.text("name");
+        let email = r.required("email", "the recipient's address, e.g. jane@example.com");
+        let kind = r.choice::<RecipientKind>("kind", None).unwrap_or(RecipientKind::To);
+        let Some(email) = email else { continue };
+        if let Err(why) = check_email(&email) {
+            let place = r.place("email");
+            r.d.error(place, format!("invalid email address `{email}`: {why}"), Some("write one address such as jane@example.com".into()));
+            continue;
+        }
+        out.push(Recipient { name, email, kind });
+    }
+    Some(out)
+}
+
+/// Checks an RFC 5322 addr-spec (dot-atom local part and domain).
+pub fn check_email(addr: &str) -> Result<(), &'static str> {
+    let (local, domain) = addr.rsplit_once('@').ok_or("no @")?;
+    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
+    let dot_atom = |s: &str, allowed: &dyn Fn(char) -> bool| {
+        !s.is_empty() && s.split('.').all(|part| !part.is_empty() && part.chars().all(allowed))
+    };
+    if !dot_atom(local, &atext) {
+        return Err("the part before @ is not a valid mailbox name");
+    }
+    let label = |c: char| c.is_ascii_alphanumeric() || c == '-';
+    if !dot_atom(domain, &label) || domain.split('.').any(|l| l.starts_with('-') || l.ends_with('-')) {
+        return Err("the domain is not valid");
+    }
+    if !domain.contains('.') && domain != "localhost" {
+        return Err("the domain has no dot");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_slugs() {
+        assert!(is_safe_id("coreweave"));
+        assert!(is_safe_id("acme-cloud-2"));
+        assert!(!is_safe_id("../etc"));
+        assert!(!is_safe_id("Acme"));
+        assert!(!is_safe_id("-x"));
+        assert_eq!(slug("Acme Cloud!"), "acme-cloud");
+        assert_eq!(slug("../../etc/passwd"), "etc-passwd");
+    }
+
+    #[test]
+    fn emails() {
+        assert!(check_email("jane@example.com").is_ok());
+        assert!(check_email("jane.doe+x@mail.example.co").is_ok());
+        assert!(check_email("jane").is_err());
+        assert!(check_email("jane@@example.com").is_err());
+        assert!(check_email("ja ne@example.com").is_err());
+        assert!(check_email("jane@example").is_err());
+    }
+}

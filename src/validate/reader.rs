@@ -1,0 +1,304 @@
+//! Typed reading of sheet cells, recording a diagnostic for every bad cell.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate};
+
+use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
+use crate::load::{Row, Sheet, Value, Workbook};
+use crate::model::Vocab;
+
+/// Y/N spellings accepted in flag columns.
+pub const FLAG_HELP: &str = "expected Y, N, yes, no, TRUE or FALSE (empty means N)";
+/// Date spellings accepted in date columns.
+pub const DATE_HELP: &str = "use a date cell, 2026-06-20, or a written date such as June 20, 2026";
+
+/// A sheet with its columns located by header name.
+pub struct Table<'a> {
+    pub sheet: &'a Sheet,
+    cols: HashMap<&'static str, u32>,
+}
+
+impl<'a> Table<'a> {
+    /// Finds `name` in `wb` and locates `columns`. A missing sheet or column is reported;
+    /// a missing column then reads as empty without further messages about its cells.
+    /// `optional` sheets that are absent return `None` silently.
+    pub fn open(
+        wb: &'a Workbook,
+        name: &str,
+        columns: &[&'static str],
+        optional: bool,
+        d: &mut Diagnostics,
+    ) -> Option<Self> {
+        let Some(sheet) = wb.sheet(name) else {
+            if !optional {
+                let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
+                let help = match did_you_mean(name, names.iter().copied()) {
+                    Some(close) => format!("rename sheet `{close}` to `{name}`"),
+                    None => format!(
+                        "the workbook has {}; add a sheet `{name}` (`layerbrief init` makes a blank workbook with every sheet)",
+                        if names.is_empty() { "no sheets".to_string() } else { format!("sheets {}", names.join(", ")) }
+                    ),
+                };
+                d.error(Place::file(), format!("missing sheet `{name}`"), Some(help));
+            }
+            return None;
+        };
+        let mut cols = HashMap::new();
+        let mut seen: HashMap<&str, u32> = HashMap::new();
+        for h in &sheet.headers {
+            if let Some(first) = seen.insert(h.key.as_str(), h.col) {
+                d.error(
+                    Place::cell(&sheet.name, sheet.header_row, h.col),
+                    format!("duplicate column `{}`", h.text),
+                    Some(format!(
+                        "column {} already has this header; remove or rename one of them",
+                        crate::diag::column_name(first)
+                    )),
+                );
+            }
+        }
+        let unknown: Vec<&str> = sheet
+            .headers
+            .iter()
+            .map(|h| h.key.as_str())
+            .filter(|k| !columns.contains(k))
+            .collect();
+        for &c in columns {
+            match sheet.column(c) {
+                Some(col) => {
+                    cols.insert(c, col);
+                }
+                None => {
+                    let help = match did_you_mean(c, unknown.iter().copied()) {
+                        Some(close) => format!("did you mean `{close}`? rename that header to `{c}`"),
+                        None => format!("add a column headed `{c}` to the header row"),
+                    };
+                    d.error(
+                        Place::row(&sheet.name, sheet.header_row),
+                        format!("missing column `{c}`"),
+                        Some(help),
+                    );
+                }
+            }
+        }
+        for h in &sheet.headers {
+            if !columns.contains(&h.key.as_str()) {
+                let close = did_you_mean(&h.key, columns.iter().copied());
+                if close.is_none_or(|c| sheet.column(c).is_some()) {
+                    d.warning(
+                        Place::cell(&sheet.name, sheet.header_row, h.col),
+                        format!("unknown column `{}` is ignored", h.text),
+                        Some(format!("known columns: {}", columns.join(", "))),
+                    );
+                }
+            }
+        }
+        Some(Self { sheet, cols })
+    }
+
+    /// A reader for one row.
+    pub fn row<'r>(&'r self, row: &'r Row, d: &'r mut Diagnostics) -> RowReader<'r> {
+        RowReader { table: self, row, d }
+    }
+
+    /// The zero-based column of `name`, if the sheet has it.
+    pub fn col(&self, name: &str) -> Option<u32> {
+        self.cols.get(name).copied()
+    }
+
+    /// The place of column `name` in `row`.
+    pub fn place(&self, row: &Row, name: &str) -> Place {
+        match self.col(name) {
+            Some(c) => Place::cell(&self.sheet.name, row.index, c),
+            None => Place::row(&self.sheet.name, row.index),
+        }
+    }
+}
+
+/// Reads the cells of one row, reporting bad ones.
+pub struct RowReader<'r> {
+    table: &'r Table<'r>,
+    pub row: &'r Row,
+    pub d: &'r mut Diagnostics,
+}
+
+impl RowReader<'_> {
+    /// The place of column `name` in this row.
+    pub fn place(&self, name: &str) -> Place {
+        self.table.place(self.row, name)
+    }
+
+    /// The raw cell, or `None` if the sheet lacks the column.
+    pub fn value(&self, name: &str) -> Option<&Value> {
+        self.table.col(name).map(|c| self.row.get(c))
+    }
+
+    /// Whether the cell is empty (or the column is missing).
+    pub fn is_empty(&self, name: &str) -> bool {
+        self.value(name).is_none_or(Value::is_empty)
+    }
+
+    /// The cell's text, `None` when empty. Error cells (`#REF!`) are reported.
+    pub fn text(&mut self, name: &str) -> Option<String> {
+        let v = self.value(name)?.clone();
+        if let Value::Error(e) = &v {
+            let place = self.place(name);
+            self.d.error(place, format!("`{name}` holds the error value {e}"), Some("fix the formula or type the value".into()));
+            return None;
+        }
+        let t = v.as_text();
+        (!t.is_empty()).then_some(t)
+    }
+
+    /// The cell's text; reports an empty cell with `help`.
+    pub fn required(&mut self, name: &str, help: &str) -> Option<String> {
+        let missing_col = self.value(name).is_none();
+        let t = self.text(name);
+        if t.is_none() && !missing_col && !matches!(self.value(name), Some(Value::Error(_))) {
+            let place = self.place(name);
+            self.d.error(place, format!("`{name}` is empty"), Some(help.to_string()));
+        }
+        t
+    }
+
+    /// A Y/N cell; empty means `default`.
+    pub fn flag(&mut self, name: &str, default: bool) -> bool {
+        let Some(v) = self.value(name).cloned() else { return default };
+        match parse_flag(&v) {
+            Some(b) => b,
+            None if v.is_empty() => default,
+            None => {
+                let place = self.place(name);
+                self.d.error(place, format!("`{name}` must be Y or N, found {}", v.describe()), Some(FLAG_HELP.into()));
+                default
+            }
+        }
+    }
+
+    /// A vocabulary cell; empty is `None`, reported when `required` (with `why`).
+    pub fn choice<T: Vocab>(&mut self, name: &str, required: Option<&str>) -> Option<T> {
+        let text = self.text(name);
+        let Some(text) = text else {
+            if let Some(why) = required {
+                if self.value(name).is_some_and(Value::is_empty) {
+                    let place = self.place(name);
+                    let help = format!("{why}; expected one of {}", T::NAMES.join(", "));
+                    self.d.error(place, format!("`{name}` is empty"), Some(help));
+                }
+            }
+            return None;
+        };
+        let parsed = T::parse(&text);
+        if parsed.is_none() {
+            let place = self.place(name);
+            self.d.error(place, format!("unknown {name} `{text}`"), Some(expected_one_of(&text, T::NAMES)));
+        }
+        parsed
+    }
+
+    /// A whole-number cell (`1`, `1.0`, `"1"`).
+    pub fn integer(&mut self, name: &str, required: bool) -> Option<i64> {
+        let v = self.value(name)?.clone();
+        if v.is_empty() {
+            if required {
+                let place = self.place(name);
+                self.d.error(place, format!("`{name}` is empty"), Some("expected a whole number such as 1".into()));
+            }
+            return None;
+        }
+        let n = match &v {
+            Value::Number(n) if n.fract() == 0.0 => Some(*n as i64),
+            Value::Text(t) => t.trim().parse::<f64>().ok().filter(|n| n.fract() == 0.0).map(|n| n as i64),
+            _ => None,
+        };
+        if n.is_none() {
+            let place = self.place(name);
+            self.d.error(place, format!("`{name}` must be a whole number, found {}", v.describe()), Some("expected a whole number such as 1".into()));
+        }
+        n
+    }
+
+    /// A date cell or written date.
+    pub fn date(&mut self, name: &str, required: bool) -> Option<NaiveDate> {
+        let v = self.value(name)?.clone();
+        if v.is_empty() {
+            if required {
+                let place = self.place(name);
+                self.d.error(place, format!("`{name}` is empty"), Some(DATE_HELP.into()));
+            }
+            return None;
+        }
+        let date = parse_date(&v);
+        if date.is_none() {
+            let place = self.place(name);
+            self.d.error(place, format!("`{name}` is not a date: {}", v.describe()), Some(DATE_HELP.into()));
+        }
+        date
+    }
+}
+
+/// Parses a Y/N cell: Y, N, yes, no, true, false (any case), TRUE/FALSE booleans, 1/0.
+pub fn parse_flag(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Number(n) if *n == 1.0 => Some(true),
+        Value::Number(n) if *n == 0.0 => Some(false),
+        Value::Text(t) => match t.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" | "true" => Some(true),
+            "n" | "no" | "false" => Some(false),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Parses a date cell, an ISO date, a written date, or an Excel serial number.
+pub fn parse_date(v: &Value) -> Option<NaiveDate> {
+    match v {
+        Value::Date(d) => Some(d.date()),
+        // A date typed into a cell whose date format was lost: an Excel serial day number.
+        Value::Number(n) if n.fract() == 0.0 && (20_000.0..=80_000.0).contains(n) => {
+            NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_signed(Duration::days(*n as i64))
+        }
+        Value::Text(t) => parse_date_text(t),
+        _ => None,
+    }
+}
+
+/// Parses `2026-06-20`, `June 20, 2026`, `Jun 20 2026`, `20 June 2026`.
+pub fn parse_date_text(t: &str) -> Option<NaiveDate> {
+    let t = t.trim().replace(',', " ");
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    const FORMATS: &[&str] = &["%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d"];
+    FORMATS.iter().find_map(|f| NaiveDate::parse_from_str(&t, f).ok()).or_else(|| {
+        // "Sept 5 2026" and similar four-letter abbreviations.
+        let mut parts = t.splitn(2, ' ');
+        let month = parts.next()?;
+        let rest = parts.next()?;
+        (month.len() > 3).then(|| NaiveDate::parse_from_str(&format!("{} {rest}", &month[..3]), "%b %d %Y").ok())?
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        let d = NaiveDate::from_ymd_opt(2026, 6, 20).unwrap();
+        for t in ["2026-06-20", "June 20, 2026", "Jun 20 2026", "20 June 2026", "jun 20, 2026"] {
+            assert_eq!(parse_date_text(t), Some(d), "{t}");
+        }
+        assert_eq!(parse_date(&Value::Number(46193.0)), Some(d));
+        assert_eq!(parse_date_text("Sept 5 2026"), NaiveDate::from_ymd_opt(2026, 9, 5));
+        assert_eq!(parse_date_text("Junly 4"), None);
+    }
+
+    #[test]
+    fn flags() {
+        assert_eq!(parse_flag(&Value::Text(" yes ".into())), Some(true));
+        assert_eq!(parse_flag(&Value::Bool(false)), Some(false));
+        assert_eq!(parse_flag(&Value::Text("maybe".into())), None);
+    }
+}

@@ -1,0 +1,232 @@
+//! The Overrides and History sheets, whose rows point at cells and layers.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
+use crate::load::Workbook;
+use crate::model::{
+    Authority, Component, HistoryRow, LayerFacts, Override, OverrideField, OverrideValue, Role,
+    Status, TargetType, LAYER_IDS,
+};
+use crate::ruleset;
+
+use super::reader::Table;
+use crate::schema;
+
+/// Minimum length of an override's justification, in characters.
+pub const MIN_JUSTIFICATION: usize = 40;
+
+/// The ids other sheets may point at.
+pub struct Ids {
+    /// Cell id → why it is not scored (`None` when it may be scored).
+    cells: HashMap<String, Option<&'static str>>,
+    /// Whether the Components sheet was readable (otherwise references are not checked).
+    known: bool,
+}
+
+impl Ids {
+    pub fn new(components: Option<&[Component]>, _layers: Option<&[LayerFacts]>) -> Self {
+        let cells = components
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                let unscored = if c.pending {
+                    Some("pending")
+                } else if c.role == Role::Info {
+                    Some("info")
+                } else {
+                    None
+                };
+                (c.cell_id.clone(), unscored)
+            })
+            .collect();
+        Self { cells, known: components.is_some() }
+    }
+
+    fn cell_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self.cells.keys().map(String::as_str).collect();
+        ids.sort();
+        ids
+    }
+}
+
+fn layer_of(text: &str) -> Option<&'static str> {
+    LAYER_IDS.iter().copied().find(|id| id.eq_ignore_ascii_case(text.trim()))
+}
+
+/// Parses `Delegated|Ceded` (also `/`, `,` or `+` between the parts).
+fn parse_authorities(text: &str) -> Option<Vec<Authority>> {
+    let mut out: Vec<Authority> = text
+        .split(['|', '/', ',', '+'])
+        .map(Authority::parse)
+        .collect::<Option<Vec<_>>>()?;
+    out.sort();
+    out.dedup();
+    (!out.is_empty()).then_some(out)
+}
+
+pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<Override>> {
+    let t = Table::open(wb, "Overrides", &schema::OVERRIDES.names(), false, d)?;
+    let mut out = Vec::new();
+    let mut seen_ids: HashMap<String, Place> = HashMap::new();
+    let mut seen_targets: HashSet<(String, OverrideField)> = HashSet::new();
+    for row in &t.sheet.rows {
+        let mut r = t.row(row, d);
+        let id = r.required("override_id", "give the override an id such as `O1`");
+        let target_type: Option<TargetType> = r.choice("target_type", Some("an override targets a cell or a layer"));
+        let target = r.required("target_id", "the cell id (`1A.2`) or layer id (`2C`) overridden");
+        let field: Option<OverrideField> = r.choice("field", Some("the value overridden"));
+        let value_text = r.required("value", "the value the analyst sets");
+        let justification = r.required("justification", "explain the departure from the computed value");
+        let analyst = r.required("analyst", "who made the call");
+        let date = r.date("date", true);
+        let rs = r.required("ruleset", "the ruleset the override was judged under, e.g. v1.3");
+
+        if let Some(id) = &id {
+            let place = r.place("override_id");
+            if let Some(first) = seen_ids.insert(id.clone(), place.clone()) {
+                r.d.error(place, format!("duplicate override_id `{id}`"), Some(format!("{first} already uses it")));
+            }
+        }
+        let rs = rs.and_then(|name| match ruleset::find(&name) {
+            Some(found) => Some(found.id.clone()),
+            None => {
+                let place = r.place("ruleset");
+                r.d.error(place, format!("unknown ruleset `{name}`"), Some(expected_one_of(&name, &ruleset::names())));
+                None
+            }
+        });
+        if let Some(j) = &justification {
+            let len = j.chars().count();
+            if len < MIN_JUSTIFICATION {
+                let place = r.place("justification");
+                r.d.error(place, format!("justification is {len} characters, fewer than {MIN_JUSTIFICATION}"), Some("an override needs a reasoned justification the brief can print".into()));
+            }
+        }
+        // The target must exist and suit the field.
+        let target = match (target_type, target) {
+            (Some(TargetType::Cell), Some(cell)) if ids.known => match ids.cells.get(&cell) {
+                Some(Some(why)) => {
+                    let place = r.place("target_id");
+                    r.d.error(place, format!("cell {cell} is not scored ({why})"), Some("only a scored cell's authority can be overridden".into()));
+                    None
+                }
+                Some(None) => Some(cell),
+                None => {
+                    let place = r.place("target_id");
+                    let help = match did_you_mean(&cell, ids.cell_ids()) {
+                        Some(close) => format!("did you mean `{close}`? the target must be a cell_id of the Components sheet"),
+                        None => "the target must be a cell_id of the Components sheet".into(),
+                    };
+                    r.d.error(place, format!("unknown cell `{cell}`"), Some(help));
+                    None
+                }
+            },
+            (Some(TargetType::Layer), Some(layer)) => match layer_of(&layer) {
+                Some(l) => Some(l.to_string()),
+                None => {
+                    let place = r.place("target_id");
+                    r.d.error(place, format!("unknown layer `{layer}`"), Some(expected_one_of(&layer, &LAYER_IDS)));
+                    None
+                }
+            },
+            (_, target) => target,
+        };
+        if let (Some(tt), Some(f)) = (target_type, field) {
+            let fits = matches!(
+                (tt, f),
+                (TargetType::Cell, OverrideField::Dapm)
+                    | (TargetType::Layer, OverrideField::StatusLevel | OverrideField::LayerAuthority)
+            );
+            if !fits {
+                let place = r.place("field");
+                let allowed = match tt {
+                    TargetType::Cell => "a cell override sets `dapm`",
+                    TargetType::Layer => "a layer override sets `status_level` or `layer_authority`",
+                };
+                r.d.error(place, format!("field `{f}` does not apply to a {tt}"), Some(allowed.into()));
+                continue;
+            }
+        }
+        let value = match (field, &value_text) {
+            (Some(f), Some(v)) => {
+                let parsed = match f {
+                    OverrideField::Dapm => Authority::parse(v).map(OverrideValue::Authority),
+                    OverrideField::StatusLevel => Status::parse(v).map(OverrideValue::Status),
+                    OverrideField::LayerAuthority => parse_authorities(v).map(OverrideValue::Authorities),
+                };
+                if parsed.is_none() {
+                    let place = r.place("value");
+                    let help = match f {
+                        OverrideField::Dapm => expected_one_of(v, Authority::NAMES),
+                        OverrideField::StatusLevel => expected_one_of(v, Status::NAMES),
+                        OverrideField::LayerAuthority => "expected Retained, Delegated or Ceded, several joined by | for a split (Delegated|Ceded)".into(),
+                    };
+                    r.d.error(place, format!("invalid {f} value `{v}`"), Some(help));
+                }
+                parsed
+            }
+            _ => None,
+        };
+        if let (Some(target), Some(f)) = (&target, field) {
+            if !seen_targets.insert((target.clone(), f)) {
+                let place = r.place("target_id");
+                r.d.error(place, format!("a second `{f}` override of {target}"), Some("keep one override per target and field".into()));
+            }
+        }
+        if let (Some(override_id), Some(target_type), Some(target_id), Some(field), Some(value), Some(justification), Some(analyst), Some(date), Some(ruleset)) =
+            (id, target_type, target, field, value, justification, analyst, date, rs)
+        {
+            out.push(Override { override_id, target_type, target_id, field, value, justification, analyst, date, ruleset });
+        }
+    }
+    Some(out)
+}
+
+pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<HistoryRow>> {
+    let t = Table::open(wb, "History", &schema::HISTORY.names(), false, d)?;
+    let mut out = Vec::new();
+    for row in &t.sheet.rows {
+        let mut r = t.row(row, d);
+        let seq = r.integer("seq", true);
+        let doc_version = r.required("doc_version", "the document version this change belongs to, e.g. v1.3");
+        let date = r.date("date", false);
+        let layer_text = r.required("layer_id", "a layer id, or * for the whole assessment");
+        let layer_id = layer_text.and_then(|l| {
+            if l == "*" {
+                return Some(l);
+            }
+            let found = layer_of(&l).map(str::to_string);
+            if found.is_none() {
+                let place = r.place("layer_id");
+                let mut choices = LAYER_IDS.to_vec();
+                choices.push("*");
+                r.d.error(place, format!("unknown layer `{l}`"), Some(expected_one_of(&l, &choices)));
+            }
+            found
+        });
+        let target_id = r.text("target_id");
+        if let Some(target) = &target_id {
+            let is_layer = layer_of(target).is_some() || target == "*";
+            if ids.known && !is_layer && !ids.cells.contains_key(target) {
+                let place = r.place("target_id");
+                r.d.error(place, format!("unknown target `{target}`"), Some("name a cell_id of the Components sheet, a layer id, or *".into()));
+            }
+        }
+        let field = r.text("field");
+        let from_value = r.text("from_value");
+        let to_value = r.text("to_value");
+        let rule_id = r.text("rule_id");
+        let render = r.flag("render", false);
+        let text = r.text("text");
+        if render && text.is_none() {
+            let place = r.place("text");
+            r.d.error(place, "`text` is empty but render = Y", Some("write the line the brief prints under the layer, or set render = N".into()));
+        }
+        if let (Some(seq), Some(doc_version), Some(layer_id)) = (seq, doc_version, layer_id) {
+            out.push(HistoryRow { seq, doc_version, date, layer_id, target_id, field, from_value, to_value, rule_id, render, text });
+        }
+    }
+    out.sort_by_key(|h| h.seq);
+    Some(out)
+}
