@@ -7,7 +7,16 @@ use std::path::Path;
 
 use layerbrief::xlsx::{workbook_bytes, TextSheet};
 
-const ORDER: &[&str] = &["Assessment", "Summary", "Columns", "Components", "Layers", "Overrides", "History", "Distribution"];
+const ORDER: &[&str] = &[
+    "Assessment",
+    "Summary",
+    "Columns",
+    "Components",
+    "Layers",
+    "Overrides",
+    "History",
+    "Distribution",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,12 +29,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if !path.exists() {
             continue;
         }
-        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_path(&path)?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(&path)?;
         let rows = reader
             .records()
             .map(|r| r.map(|rec| rec.iter().map(str::to_string).collect()))
             .collect::<Result<Vec<Vec<String>>, _>>()?;
-        sheets.push(TextSheet { name: name.to_string(), rows });
+        sheets.push(TextSheet {
+            name: name.to_string(),
+            rows,
+        });
     }
     std::fs::write(out, workbook_bytes(&sheets)?)?;
     eprintln!("wrote {out} ({} sheets)", sheets.len());

@@ -5,7 +5,7 @@ use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
 
 use crate::model::{AssessmentStatus, LAYER_IDS};
 use crate::ruleset;
-use crate::schema::{SHEETS, ASSESSMENT};
+use crate::schema::{ASSESSMENT, SHEETS};
 use crate::validate::ASSESSMENT_FIELDS;
 
 /// Rows prepared with dropdowns below the header.
@@ -24,7 +24,12 @@ pub fn blank_workbook() -> Result<Vec<u8>, XlsxError> {
     ins.set_column_width(1, 24)?;
     ins.set_column_width(2, 90)?;
     let mut r = 0;
-    let mut line = |ins: &mut rust_xlsxwriter::Worksheet, a: &str, b: &str, c: &str, f: Option<&Format>| -> Result<(), XlsxError> {
+    let mut line = |ins: &mut rust_xlsxwriter::Worksheet,
+                    a: &str,
+                    b: &str,
+                    c: &str,
+                    f: Option<&Format>|
+     -> Result<(), XlsxError> {
         match f {
             Some(f) => {
                 ins.write_string_with_format(r, 0, a, f)?;
@@ -58,7 +63,10 @@ pub fn blank_workbook() -> Result<Vec<u8>, XlsxError> {
         for (i, c) in sheet.columns.iter().enumerate() {
             let col = i as u16;
             ws.write_string_with_format(0, col, c.name, &bold)?;
-            let wide = matches!(c.name, "text" | "narrative" | "paragraph" | "note_text" | "justification" | "value");
+            let wide = matches!(
+                c.name,
+                "text" | "narrative" | "paragraph" | "note_text" | "justification" | "value"
+            );
             ws.set_column_width(col, if wide { 60 } else { 18 })?;
             if matches!(c.name, "cell_id" | "layer_id" | "target_id" | "doc_version") {
                 ws.set_column_format(col, &text)?;
@@ -77,17 +85,25 @@ pub fn blank_workbook() -> Result<Vec<u8>, XlsxError> {
                 ws.write_string(row, 0, *field)?;
                 ws.write_string(row, 2, if *required { "required" } else { "optional" })?;
                 match *field {
-                    "framework" => { ws.write_string(row, 1, "4+1 Layer AI Infrastructure Model")?; }
-                    "scoring_model" => { ws.write_string(row, 1, "Decision Authority Placement Model (DAPM)")?; }
+                    "framework" => {
+                        ws.write_string(row, 1, "4+1 Layer AI Infrastructure Model")?;
+                    }
+                    "scoring_model" => {
+                        ws.write_string(row, 1, "Decision Authority Placement Model (DAPM)")?;
+                    }
                     "methodology_version" => {
-                        let latest = ruleset::all().last().map(|r| r.id.as_str()).unwrap_or("v1.3");
+                        let latest = ruleset::all()
+                            .last()
+                            .map(|r| r.id.as_str())
+                            .unwrap_or("v1.3");
                         ws.write_string(row, 1, latest)?;
                         let dv = DataValidation::new().allow_list_strings(&ruleset::names())?;
                         ws.add_data_validation(row, 1, row, 1, &dv)?;
                     }
                     "assessment_status" => {
                         ws.write_string(row, 1, "pending")?;
-                        let dv = DataValidation::new().allow_list_strings(AssessmentStatus::NAMES)?;
+                        let dv =
+                            DataValidation::new().allow_list_strings(AssessmentStatus::NAMES)?;
                         ws.add_data_validation(row, 1, row, 1, &dv)?;
                     }
                     _ => {}

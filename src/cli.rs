@@ -79,7 +79,11 @@ pub struct BuildArgs {
     pub templates: Option<PathBuf>,
     /// Output file name pattern (minijinja); variables: assessment_id, vendor, doc_version,
     /// methodology, date
-    #[arg(long, value_name = "PATTERN", default_value = "{{ assessment_id }}.pdf")]
+    #[arg(
+        long,
+        value_name = "PATTERN",
+        default_value = "{{ assessment_id }}.pdf"
+    )]
     pub name_pattern: String,
     /// Paper size
     #[arg(long, value_enum, default_value_t = Paper::UsLetter)]

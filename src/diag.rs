@@ -37,23 +37,36 @@ impl Place {
 
     /// A whole sheet.
     pub fn sheet(sheet: &str) -> Self {
-        Self { sheet: Some(sheet.to_string()), ..Self::default() }
+        Self {
+            sheet: Some(sheet.to_string()),
+            ..Self::default()
+        }
     }
 
     /// One cell (zero-based row and column).
     pub fn cell(sheet: &str, row: u32, col: u32) -> Self {
-        Self { sheet: Some(sheet.to_string()), col: Some(col), row: Some(row) }
+        Self {
+            sheet: Some(sheet.to_string()),
+            col: Some(col),
+            row: Some(row),
+        }
     }
 
     /// A whole row (zero-based).
     pub fn row(sheet: &str, row: u32) -> Self {
-        Self { sheet: Some(sheet.to_string()), col: None, row: Some(row) }
+        Self {
+            sheet: Some(sheet.to_string()),
+            col: None,
+            row: Some(row),
+        }
     }
 }
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(sheet) = &self.sheet else { return Ok(()) };
+        let Some(sheet) = &self.sheet else {
+            return Ok(());
+        };
         match (self.col, self.row) {
             (Some(c), Some(r)) => write!(f, "{sheet}!{}{}", column_name(c), r + 1),
             (None, Some(r)) => write!(f, "{sheet}!{}:{}", r + 1, r + 1),
@@ -128,7 +141,10 @@ pub struct Diagnostics {
 impl Diagnostics {
     /// An empty list for `file`.
     pub fn new(file: &Path) -> Self {
-        Self { file: file.to_path_buf(), items: Vec::new() }
+        Self {
+            file: file.to_path_buf(),
+            items: Vec::new(),
+        }
     }
 
     /// Records an error.
@@ -143,7 +159,13 @@ impl Diagnostics {
 
     fn push(&mut self, severity: Severity, place: Place, message: String, help: Option<String>) {
         let file = self.file.clone();
-        self.items.push(Diagnostic { severity, file, place, message, help });
+        self.items.push(Diagnostic {
+            severity,
+            file,
+            place,
+            message,
+            help,
+        });
     }
 
     /// Whether any error was recorded.
@@ -163,7 +185,10 @@ impl Diagnostics {
 }
 
 /// The closest of `choices` to `found`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(found: &str, choices: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    found: &str,
+    choices: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let found = found.trim().to_lowercase();
     if found.is_empty() {
         return None;
@@ -171,9 +196,7 @@ pub fn did_you_mean<'a>(found: &str, choices: impl IntoIterator<Item = &'a str>)
     choices
         .into_iter()
         .map(|c| (c, strsim::jaro_winkler(&found, &c.to_lowercase())))
-        .filter(|(c, score)| {
-            *score >= 0.84 || strsim::levenshtein(&found, &c.to_lowercase()) <= 2
-        })
+        .filter(|(c, score)| *score >= 0.84 || strsim::levenshtein(&found, &c.to_lowercase()) <= 2)
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(c, _)| c)
 }
@@ -216,8 +239,15 @@ mod tests {
     #[test]
     fn display() {
         let mut d = Diagnostics::new(Path::new("inputs/acme.xlsx"));
-        d.error(Place::cell("Components", 6, 15), "unknown role `sliverr`", Some("x".into()));
+        d.error(
+            Place::cell("Components", 6, 15),
+            "unknown role `sliverr`",
+            Some("x".into()),
+        );
         let text = d.items()[0].to_string();
-        assert_eq!(text, "error: unknown role `sliverr`\n  --> inputs/acme.xlsx: Components!P7\n  help: x");
+        assert_eq!(
+            text,
+            "error: unknown role `sliverr`\n  --> inputs/acme.xlsx: Components!P7\n  help: x"
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! The pipeline runs one way through five stages, each a module with one entry point:
 //! [`load::load`] → [`validate::validate`] → [`score::score`] → render → write.
 
+pub mod blank;
 pub mod cli;
 pub mod commands;
 pub mod diag;
@@ -12,7 +13,6 @@ pub mod output;
 pub mod render;
 pub mod ruleset;
 pub mod schema;
-pub mod blank;
 pub mod score;
 pub mod validate;
 pub mod xlsx;

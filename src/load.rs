@@ -139,7 +139,9 @@ pub struct Workbook {
 impl Workbook {
     /// The sheet named `name`, compared case-insensitively with surrounding spaces ignored.
     pub fn sheet(&self, name: &str) -> Option<&Sheet> {
-        self.sheets.iter().find(|s| s.name.trim().eq_ignore_ascii_case(name))
+        self.sheets
+            .iter()
+            .find(|s| s.name.trim().eq_ignore_ascii_case(name))
     }
 
     /// The bytes-level identity of the workbook is not kept; this is its file name.
@@ -170,7 +172,10 @@ pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"]
 
 /// Reads the workbook at `path`.
 pub fn load(path: &Path) -> Result<Workbook, LoadError> {
-    let fail = |reason: String| LoadError { path: path.to_path_buf(), reason };
+    let fail = |reason: String| LoadError {
+        path: path.to_path_buf(),
+        reason,
+    };
     let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file ({e})")))?;
     load_bytes(path, bytes).map_err(fail)
 }
@@ -187,12 +192,18 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, String> {
         Ok(r) => r?,
         Err(_) => return Err("the file is damaged and could not be read as a workbook".into()),
     };
-    Ok(Workbook { path: path.to_path_buf(), sheets })
+    Ok(Workbook {
+        path: path.to_path_buf(),
+        sheets,
+    })
 }
 
 fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        format!("not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}", one_line(&e))
+        format!(
+            "not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}",
+            one_line(&e)
+        )
     })?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
@@ -227,14 +238,26 @@ fn sheet_from_range(name: String, range: &calamine::Range<Data>) -> Sheet {
                 let text = v.as_text();
                 if !text.is_empty() {
                     let key = text.trim().to_lowercase();
-                    headers.push(Header { text, key, col: col as u32 });
+                    headers.push(Header {
+                        text,
+                        key,
+                        col: col as u32,
+                    });
                 }
             }
             continue;
         }
-        rows.push(Row { index, cells: values });
+        rows.push(Row {
+            index,
+            cells: values,
+        });
     }
-    Sheet { name, header_row: header_row.unwrap_or(0), headers, rows }
+    Sheet {
+        name,
+        header_row: header_row.unwrap_or(0),
+        headers,
+        rows,
+    }
 }
 
 fn convert(data: &Data) -> Value {
@@ -248,7 +271,9 @@ fn convert(data: &Data) -> Value {
             Some(d) => Value::Date(d),
             None => Value::Number(dt.as_f64()),
         },
-        Data::DateTimeIso(s) => parse_iso(s).map(Value::Date).unwrap_or(Value::Text(s.clone())),
+        Data::DateTimeIso(s) => parse_iso(s)
+            .map(Value::Date)
+            .unwrap_or(Value::Text(s.clone())),
         Data::DurationIso(s) => Value::Text(s.clone()),
         Data::Error(e) => Value::Error(format!("{e}")),
     }
@@ -258,7 +283,11 @@ fn parse_iso(s: &str) -> Option<NaiveDateTime> {
     let s = s.trim();
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
         .ok()
-        .or_else(|| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0))
+        .or_else(|| {
+            NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d")
+                .ok()?
+                .and_hms_opt(0, 0, 0)
+        })
 }
 
 #[cfg(test)]

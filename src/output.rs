@@ -8,9 +8,15 @@ use std::path::{Component, Path, PathBuf};
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
@@ -32,17 +38,25 @@ pub fn output_name(pattern: &str, vars: &serde_json::Value) -> Result<PathBuf, S
         .map_err(|e| format!("the name pattern `{pattern}` cannot be rendered: {e}"))?;
     let name = name.trim();
     if name.is_empty() {
-        return Err(format!("the name pattern `{pattern}` gives an empty file name"));
+        return Err(format!(
+            "the name pattern `{pattern}` gives an empty file name"
+        ));
     }
     let path = PathBuf::from(name);
     for c in path.components() {
         match c {
             Component::Normal(_) => {}
-            _ => return Err(format!("the name pattern gives `{name}`, which leaves the output folder")),
+            _ => {
+                return Err(format!(
+                    "the name pattern gives `{name}`, which leaves the output folder"
+                ))
+            }
         }
     }
     if name.contains('\\') || name.ends_with('/') {
-        return Err(format!("the name pattern gives `{name}`, which is not a file name"));
+        return Err(format!(
+            "the name pattern gives `{name}`, which is not a file name"
+        ));
     }
     Ok(path)
 }
@@ -54,11 +68,21 @@ mod tests {
     #[test]
     fn names_stay_inside() {
         let vars = serde_json::json!({"assessment_id": "coreweave", "vendor": "../x"});
-        assert_eq!(output_name("{{ assessment_id }}.pdf", &vars).unwrap(), PathBuf::from("coreweave.pdf"));
-        assert_eq!(output_name("briefs/{{ assessment_id }}.pdf", &vars).unwrap(), PathBuf::from("briefs/coreweave.pdf"));
-        assert!(output_name("{{ vendor }}.pdf", &vars).unwrap_err().contains("leaves the output folder"));
+        assert_eq!(
+            output_name("{{ assessment_id }}.pdf", &vars).unwrap(),
+            PathBuf::from("coreweave.pdf")
+        );
+        assert_eq!(
+            output_name("briefs/{{ assessment_id }}.pdf", &vars).unwrap(),
+            PathBuf::from("briefs/coreweave.pdf")
+        );
+        assert!(output_name("{{ vendor }}.pdf", &vars)
+            .unwrap_err()
+            .contains("leaves the output folder"));
         assert!(output_name("/etc/{{ assessment_id }}", &vars).is_err());
-        assert!(output_name("{{ nothing }}", &vars).unwrap_err().contains("empty"));
+        assert!(output_name("{{ nothing }}", &vars)
+            .unwrap_err()
+            .contains("empty"));
     }
 
     #[test]

@@ -76,7 +76,10 @@ fn yes(field: &str, value: &str) -> Result<bool, String> {
 
 fn parse_rulesets(text: &str) -> Result<Vec<Ruleset>, String> {
     let mut out = Vec::new();
-    for (i, row) in csv::Reader::from_reader(text.as_bytes()).deserialize().enumerate() {
+    for (i, row) in csv::Reader::from_reader(text.as_bytes())
+        .deserialize()
+        .enumerate()
+    {
         let r: RulesetRow = row.map_err(|e| format!("rulesets.csv row {}: {e}", i + 2))?;
         let ctx = |e: String| format!("rulesets.csv row {} ({}): {e}", i + 2, r.ruleset);
         out.push(Ruleset {
@@ -84,12 +87,19 @@ fn parse_rulesets(text: &str) -> Result<Vec<Ruleset>, String> {
                 .map_err(|e| ctx(format!("effective_date: {e}")))?,
             absent_authority: Authority::parse(&r.absent_authority)
                 .ok_or_else(|| ctx("absent_authority: not an authority".into()))?,
-            optional_tiers_count: yes("optional_tiers_count", &r.optional_tiers_count).map_err(ctx)?,
-            backend_vendor_attribution: yes("backend_vendor_attribution", &r.backend_vendor_attribution)
+            optional_tiers_count: yes("optional_tiers_count", &r.optional_tiers_count)
                 .map_err(ctx)?,
+            backend_vendor_attribution: yes(
+                "backend_vendor_attribution",
+                &r.backend_vendor_attribution,
+            )
+            .map_err(ctx)?,
             exposure_boundary: yes("exposure_boundary", &r.exposure_boundary).map_err(ctx)?,
-            managed_service_delegated: yes("managed_service_delegated", &r.managed_service_delegated)
-                .map_err(ctx)?,
+            managed_service_delegated: yes(
+                "managed_service_delegated",
+                &r.managed_service_delegated,
+            )
+            .map_err(ctx)?,
             twoc_single_block_status: Status::parse(&r.twoc_single_block_status)
                 .ok_or_else(|| ctx("twoc_single_block_status: not a status".into()))?,
             id: r.ruleset,
@@ -183,14 +193,21 @@ pub struct ChangelogEntry {
 /// The changelog from the first ruleset up to `upto`, newest first.
 pub fn changelog(upto: &Ruleset) -> Vec<ChangelogEntry> {
     let all = all();
-    let end = all.iter().position(|r| r.id == upto.id).map_or(all.len(), |i| i + 1);
+    let end = all
+        .iter()
+        .position(|r| r.id == upto.id)
+        .map_or(all.len(), |i| i + 1);
     let mut out: Vec<ChangelogEntry> = (0..end)
         .map(|i| ChangelogEntry {
             id: all[i].id.clone(),
             title: all[i].title.clone(),
             effective_date: all[i].effective_date,
             note: all[i].note.clone(),
-            changes: if i == 0 { vec!["Baseline ruleset.".into()] } else { diff(&all[i - 1], &all[i]) },
+            changes: if i == 0 {
+                vec!["Baseline ruleset.".into()]
+            } else {
+                diff(&all[i - 1], &all[i])
+            },
         })
         .collect();
     out.reverse();

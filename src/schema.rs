@@ -30,15 +30,31 @@ impl SheetSpec {
 const YN: Option<&[&str]> = Some(&["Y", "N"]);
 
 const fn col(name: &'static str, about: &'static str) -> ColSpec {
-    ColSpec { name, choices: None, about }
+    ColSpec {
+        name,
+        choices: None,
+        about,
+    }
 }
 
-const fn pick(name: &'static str, choices: &'static [&'static str], about: &'static str) -> ColSpec {
-    ColSpec { name, choices: Some(choices), about }
+const fn pick(
+    name: &'static str,
+    choices: &'static [&'static str],
+    about: &'static str,
+) -> ColSpec {
+    ColSpec {
+        name,
+        choices: Some(choices),
+        about,
+    }
 }
 
 const fn flag(name: &'static str, about: &'static str) -> ColSpec {
-    ColSpec { name, choices: YN, about }
+    ColSpec {
+        name,
+        choices: YN,
+        about,
+    }
 }
 
 pub const ASSESSMENT: SheetSpec = SheetSpec {
@@ -52,7 +68,11 @@ pub const SUMMARY: SheetSpec = SheetSpec {
     name: "Summary",
     optional: false,
     about: "The summary finding, one paragraph per row, in seq order. At least one row.",
-    columns: &[col("seq", "order (1, 2, …)"), col("heading", "optional heading"), col("paragraph", "the paragraph")],
+    columns: &[
+        col("seq", "order (1, 2, …)"),
+        col("heading", "optional heading"),
+        col("paragraph", "the paragraph"),
+    ],
 };
 
 pub const COLUMNS: SheetSpec = SheetSpec {
@@ -63,8 +83,15 @@ pub const COLUMNS: SheetSpec = SheetSpec {
         col("column_id", "short unique id, e.g. cw"),
         col("seq", "order of the column"),
         col("heading", "heading printed above the column"),
-        pick("kind", ColumnKind::NAMES, "native, proprietary, silicon, partner or other"),
-        col("counterparty", "who holds the customer's dependency for cells in this column"),
+        pick(
+            "kind",
+            ColumnKind::NAMES,
+            "native, proprietary, silicon, partner or other",
+        ),
+        col(
+            "counterparty",
+            "who holds the customer's dependency for cells in this column",
+        ),
     ],
 };
 
@@ -73,23 +100,57 @@ pub const COMPONENTS: SheetSpec = SheetSpec {
     optional: false,
     about: "One row per cell of the capability matrix.",
     columns: &[
-        col("cell_id", "<layer>.<n>, unique, e.g. 1A.2 (format the column as Text)"),
+        col(
+            "cell_id",
+            "<layer>.<n>, unique, e.g. 1A.2 (format the column as Text)",
+        ),
         pick("layer_id", &LAYER_IDS, "0, 1A, 1B, 1C, 2A, 2B, 2C or 3"),
         col("column_id", "an id of the Columns sheet"),
         col("seq", "order inside the layer"),
         col("component_name", "required unless pending"),
-        flag("pending", "Y prints 'Assessment pending'; the facts below must then be empty"),
+        flag(
+            "pending",
+            "Y prints 'Assessment pending'; the facts below must then be empty",
+        ),
         col("text", "the cell's paragraph; required unless pending"),
-        flag("exposed", "the vendor sells it as a service under its own SLA"),
-        pick("operator", Operator::NAMES, "who runs it: vendor, enterprise or partner"),
-        flag("substrate_open", "open software the enterprise operates or can operate itself"),
-        flag("iface_std", "behind a multi-vendor standard interface (S3, POSIX, Kubernetes API…)"),
-        col("std_name", "that standard's name; required when iface_std = Y"),
-        flag("exit_open", "its opinions and artifacts lift to another provider without rebuilding"),
-        col("portability_evidence", "evidence that a vendor-hosted open substrate really moves"),
-        flag("own_hw_substitutable", "Layer 0 only: the enterprise owns hardware it can swap between OEMs"),
+        flag(
+            "exposed",
+            "the vendor sells it as a service under its own SLA",
+        ),
+        pick(
+            "operator",
+            Operator::NAMES,
+            "who runs it: vendor, enterprise or partner",
+        ),
+        flag(
+            "substrate_open",
+            "open software the enterprise operates or can operate itself",
+        ),
+        flag(
+            "iface_std",
+            "behind a multi-vendor standard interface (S3, POSIX, Kubernetes API…)",
+        ),
+        col(
+            "std_name",
+            "that standard's name; required when iface_std = Y",
+        ),
+        flag(
+            "exit_open",
+            "its opinions and artifacts lift to another provider without rebuilding",
+        ),
+        col(
+            "portability_evidence",
+            "evidence that a vendor-hosted open substrate really moves",
+        ),
+        flag(
+            "own_hw_substitutable",
+            "Layer 0 only: the enterprise owns hardware it can swap between OEMs",
+        ),
         pick("role", Role::NAMES, "core, path, optional, sliver or info"),
-        col("path_label", "required for path, optional and sliver; cells with one label form one path"),
+        col(
+            "path_label",
+            "required for path, optional and sliver; cells with one label form one path",
+        ),
         col("backend_vendor", "the platform underneath (VAST, WEKA…)"),
         col("counterparty", "overrides the column's counterparty"),
         col("added_in_version", "document version that added the cell"),
@@ -102,15 +163,41 @@ pub const LAYERS: SheetSpec = SheetSpec {
     about: "Eight rows, one per layer.",
     columns: &[
         pick("layer_id", &LAYER_IDS, "each of the eight ids once"),
-        col("headline", "the layer's one-line status, e.g. Ceded to NVIDIA"),
-        pick("capability", Capability::NAMES, "what the vendor exposes: none, underlay_only, optional_only, default"),
-        pick("delivery", Delivery::NAMES, "who delivers it: vendor, partner, none"),
+        col(
+            "headline",
+            "the layer's one-line status, e.g. Ceded to NVIDIA",
+        ),
+        pick(
+            "capability",
+            Capability::NAMES,
+            "what the vendor exposes: none, underlay_only, optional_only, default",
+        ),
+        pick(
+            "delivery",
+            Delivery::NAMES,
+            "who delivers it: vendor, partner, none",
+        ),
         flag("differentiated", "differentiated against peers"),
         flag("complete", "complete"),
-        pick("breadth", Breadth::NAMES, "at_par or narrower against peer vendors"),
-        pick("twoc_scope", TwocScope::NAMES, "Layer 2C only: none, single_block, multi_plane"),
-        col("narrative", "the analysis; blank lines separate paragraphs; lines starting with • are bullets"),
-        pick("note_kind", NoteKind::NAMES, "none, pressure_test, boundary, calibration"),
+        pick(
+            "breadth",
+            Breadth::NAMES,
+            "at_par or narrower against peer vendors",
+        ),
+        pick(
+            "twoc_scope",
+            TwocScope::NAMES,
+            "Layer 2C only: none, single_block, multi_plane",
+        ),
+        col(
+            "narrative",
+            "the analysis; blank lines separate paragraphs; lines starting with • are bullets",
+        ),
+        pick(
+            "note_kind",
+            NoteKind::NAMES,
+            "none, pressure_test, boundary, calibration",
+        ),
         col("note_text", "the boxed note under the analysis"),
     ],
 };
@@ -140,7 +227,11 @@ pub const HISTORY: SheetSpec = SheetSpec {
         col("seq", "order"),
         col("doc_version", "e.g. v1.3"),
         col("date", "optional date"),
-        pick("layer_id", &["0", "1A", "1B", "1C", "2A", "2B", "2C", "3", "*"], "a layer id, or * for the whole assessment"),
+        pick(
+            "layer_id",
+            &["0", "1A", "1B", "1C", "2A", "2B", "2C", "3", "*"],
+            "a layer id, or * for the whole assessment",
+        ),
         col("target_id", "the cell or layer changed"),
         col("field", "what changed (dapm, status_level, …)"),
         col("from_value", "before"),
@@ -158,9 +249,22 @@ pub const DISTRIBUTION: SheetSpec = SheetSpec {
     columns: &[
         col("name", "recipient's name"),
         col("email", "one address, e.g. jane@example.com"),
-        pick("kind", RecipientKind::NAMES, "to, cc or bcc (empty means to)"),
+        pick(
+            "kind",
+            RecipientKind::NAMES,
+            "to, cc or bcc (empty means to)",
+        ),
     ],
 };
 
 /// Every sheet, in workbook order.
-pub const SHEETS: &[&SheetSpec] = &[&ASSESSMENT, &SUMMARY, &COLUMNS, &COMPONENTS, &LAYERS, &OVERRIDES, &HISTORY, &DISTRIBUTION];
+pub const SHEETS: &[&SheetSpec] = &[
+    &ASSESSMENT,
+    &SUMMARY,
+    &COLUMNS,
+    &COMPONENTS,
+    &LAYERS,
+    &OVERRIDES,
+    &HISTORY,
+    &DISTRIBUTION,
+];

@@ -136,11 +136,20 @@ pub fn score(assessment: &Assessment, ruleset: &Ruleset) -> Scored {
         .iter()
         .map(|l| score_layer(assessment, l, &components, ruleset, &mut warnings))
         .collect();
-    Scored { assessment: assessment.clone(), ruleset: ruleset.clone(), components, layers, warnings }
+    Scored {
+        assessment: assessment.clone(),
+        ruleset: ruleset.clone(),
+        components,
+        layers,
+        warnings,
+    }
 }
 
 /// The authority rule of dapm.md for one component; `None` when it is not scored.
-pub fn component_authority(c: &Component, rs: &Ruleset) -> Result<(Authority, &'static str), &'static str> {
+pub fn component_authority(
+    c: &Component,
+    rs: &Ruleset,
+) -> Result<(Authority, &'static str), &'static str> {
     if c.pending {
         return Err("pending");
     }
@@ -172,11 +181,17 @@ pub fn component_authority(c: &Component, rs: &Ruleset) -> Result<(Authority, &'
     })
 }
 
-fn score_component(a: &Assessment, c: &Component, rs: &Ruleset, warnings: &mut Vec<Warning>) -> ScoredComponent {
-    let cell_override = a
-        .overrides
-        .iter()
-        .find(|o| o.target_type == TargetType::Cell && o.target_id == c.cell_id && o.field == OverrideField::Dapm);
+fn score_component(
+    a: &Assessment,
+    c: &Component,
+    rs: &Ruleset,
+    warnings: &mut Vec<Warning>,
+) -> ScoredComponent {
+    let cell_override = a.overrides.iter().find(|o| {
+        o.target_type == TargetType::Cell
+            && o.target_id == c.cell_id
+            && o.field == OverrideField::Dapm
+    });
     let (score, not_scored) = match component_authority(c, rs) {
         Ok((computed, rule)) => {
             let (authority, override_id) = match cell_override {
@@ -186,13 +201,28 @@ fn score_component(a: &Assessment, c: &Component, rs: &Ruleset, warnings: &mut V
                 },
                 None => (computed, None),
             };
-            let column_cp = a.column(&c.column_id).and_then(|col| col.counterparty.clone());
-            let own = c.counterparty.clone().or(column_cp).unwrap_or_else(|| a.meta.vendor.clone());
+            let column_cp = a
+                .column(&c.column_id)
+                .and_then(|col| col.counterparty.clone());
+            let own = c
+                .counterparty
+                .clone()
+                .or(column_cp)
+                .unwrap_or_else(|| a.meta.vendor.clone());
             let counterparty = match (&c.backend_vendor, rs.backend_vendor_attribution) {
                 (Some(backend), true) => format!("{backend} (third party)"),
                 _ => own,
             };
-            (Some(CellScore { authority, computed, rule, counterparty, override_id }), None)
+            (
+                Some(CellScore {
+                    authority,
+                    computed,
+                    rule,
+                    counterparty,
+                    override_id,
+                }),
+                None,
+            )
         }
         Err(why) => {
             if let Some(o) = cell_override {
@@ -208,7 +238,12 @@ fn score_component(a: &Assessment, c: &Component, rs: &Ruleset, warnings: &mut V
             (None, Some(why))
         }
     };
-    ScoredComponent { cell_id: c.cell_id.clone(), layer_id: c.layer_id.clone(), score, not_scored }
+    ScoredComponent {
+        cell_id: c.cell_id.clone(),
+        layer_id: c.layer_id.clone(),
+        score,
+        not_scored,
+    }
 }
 
 /// The status rule of dapm.md for one layer.
@@ -246,7 +281,10 @@ fn add_path(parts: &mut Vec<Part>, authority: Authority, path: Option<String>) {
     let idx = match parts.iter().position(|p| p.authority == authority) {
         Some(i) => i,
         None => {
-            parts.push(Part { authority, paths: Vec::new() });
+            parts.push(Part {
+                authority,
+                paths: Vec::new(),
+            });
             parts.len() - 1
         }
     };
@@ -267,12 +305,22 @@ fn score_layer(
     let mut parts: Vec<Part> = Vec::new();
     let mut sliver_parts: Vec<Part> = Vec::new();
     for (c, s) in a.components.iter().zip(components) {
-        let Some(score) = s.score.as_ref().filter(|_| c.layer_id == l.layer_id) else { continue };
+        let Some(score) = s.score.as_ref().filter(|_| c.layer_id == l.layer_id) else {
+            continue;
+        };
         let name = || c.component_name.clone().or_else(|| Some(c.cell_id.clone()));
         match c.role {
             Role::Core => add_path(&mut parts, score.authority, name()),
-            Role::Path | Role::Optional => add_path(&mut parts, score.authority, c.path_label.clone().or_else(name)),
-            Role::Sliver => add_path(&mut sliver_parts, score.authority, c.path_label.clone().or_else(name)),
+            Role::Path | Role::Optional => add_path(
+                &mut parts,
+                score.authority,
+                c.path_label.clone().or_else(name),
+            ),
+            Role::Sliver => add_path(
+                &mut sliver_parts,
+                score.authority,
+                c.path_label.clone().or_else(name),
+            ),
             Role::Info => {}
         }
     }
@@ -284,9 +332,9 @@ fn score_layer(
         parts.iter().map(|p| p.authority).collect()
     };
     let layer_override = |field: OverrideField| {
-        a.overrides
-            .iter()
-            .find(|o| o.target_type == TargetType::Layer && o.target_id == l.layer_id && o.field == field)
+        a.overrides.iter().find(|o| {
+            o.target_type == TargetType::Layer && o.target_id == l.layer_id && o.field == field
+        })
     };
     let (authority, authority_override) = match layer_override(OverrideField::LayerAuthority) {
         Some(o) => match &o.value {
@@ -304,7 +352,10 @@ fn score_layer(
         }
         parts.sort_by_key(|p| p.authority);
     } else if absent {
-        parts = vec![Part { authority: rs.absent_authority, paths: Vec::new() }];
+        parts = vec![Part {
+            authority: rs.absent_authority,
+            paths: Vec::new(),
+        }];
     }
     sliver_parts.retain(|p| !authority.contains(&p.authority));
     sliver_parts.sort_by_key(|p| p.authority);
@@ -356,12 +407,22 @@ fn display(parts: &[Part], slivers: &[Part], absent: bool) -> String {
             .join(" / ")
     };
     for s in slivers {
-        out.push_str(&format!(" + {} slivers ({})", s.authority, s.paths.join("; ")));
+        out.push_str(&format!(
+            " + {} slivers ({})",
+            s.authority,
+            s.paths.join("; ")
+        ));
     }
     out
 }
 
-fn headline_checks(l: &LayerFacts, status: Status, authority: &[Authority], slivers: &[Part], warnings: &mut Vec<Warning>) {
+fn headline_checks(
+    l: &LayerFacts,
+    status: Status,
+    authority: &[Authority],
+    slivers: &[Part],
+    warnings: &mut Vec<Warning>,
+) {
     let words: Vec<String> = l
         .headline
         .split(|c: char| !c.is_alphanumeric())

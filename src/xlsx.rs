@@ -43,7 +43,9 @@ pub fn excel_type(text: &str) -> Typed<'_> {
     if t.eq_ignore_ascii_case("false") {
         return Typed::Bool(false);
     }
-    let numeric = t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    let numeric = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
         && t.bytes().any(|b| b.is_ascii_digit())
         && !(t.len() > 1 && t.starts_with('0') && !t.starts_with("0."));
     if numeric {
@@ -119,7 +121,10 @@ mod tests {
         assert_eq!(excel_type("v1.3"), Typed::Text("v1.3"));
         assert_eq!(excel_type("TRUE"), Typed::Bool(true));
         assert_eq!(excel_type("Y"), Typed::Text("Y"));
-        assert_eq!(excel_type("June 20, 2026"), Typed::Date(chrono::NaiveDate::from_ymd_opt(2026, 6, 20).unwrap()));
+        assert_eq!(
+            excel_type("June 20, 2026"),
+            Typed::Date(chrono::NaiveDate::from_ymd_opt(2026, 6, 20).unwrap())
+        );
         assert_eq!(excel_type("May 29 2026"), Typed::Text("May 29 2026"));
     }
 }

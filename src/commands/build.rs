@@ -25,11 +25,22 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
     let standards = if args.pdf_standard.trim().eq_ignore_ascii_case("none") {
         Vec::new()
     } else {
-        args.pdf_standard.split(',').map(render::parse_standard).collect::<Result<Vec<_>, _>>().map_err(Fatal)?
+        args.pdf_standard
+            .split(',')
+            .map(render::parse_standard)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(Fatal)?
     };
     let templates = match &args.templates {
-        Some(dir) if !dir.is_dir() => return Err(Fatal(format!("{}: no such templates folder", dir.display()))),
-        Some(dir) => Templates::with_overrides(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?,
+        Some(dir) if !dir.is_dir() => {
+            return Err(Fatal(format!(
+                "{}: no such templates folder",
+                dir.display()
+            )))
+        }
+        Some(dir) => {
+            Templates::with_overrides(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))?
+        }
         None => Templates::embedded(),
     };
     let (files, errors) = collect_inputs(&args.inputs.paths);
@@ -39,14 +50,19 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
         outcome = Outcome::Failure;
     }
     if files.is_empty() && errors.is_empty() {
-        return Err(Fatal("no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into()));
+        return Err(Fatal(
+            "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
+        ));
     }
     let config = BuildConfig {
         files,
         out: args.out,
         methodology: rs,
         name_pattern: args.name_pattern,
-        render: RenderOptions { paper: args.paper, standards },
+        render: RenderOptions {
+            paper: args.paper,
+            standards,
+        },
     };
     let engine = Engine::new(templates);
     Ok(outcome.max(build(&engine, &config)))
@@ -64,7 +80,10 @@ pub fn build(engine: &Engine, config: &BuildConfig) -> Outcome {
             Ok(p) => p,
             Err(r) => {
                 r.report();
-                eprintln!("{}: not built; the earlier brief, if any, is left as it was", file.display());
+                eprintln!(
+                    "{}: not built; the earlier brief, if any, is left as it was",
+                    file.display()
+                );
                 failed += 1;
                 outcome = outcome.max(Outcome::Invalid);
                 continue;
@@ -133,6 +152,9 @@ pub fn build(engine: &Engine, config: &BuildConfig) -> Outcome {
             brief_started.elapsed().as_secs_f64()
         );
     }
-    eprintln!("{built} built, {failed} failed in {:.1} s", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{built} built, {failed} failed in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     outcome
 }

@@ -12,7 +12,9 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
         outcome = Outcome::Failure;
     }
     if files.is_empty() && errors.is_empty() {
-        return Err(Fatal("no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into()));
+        return Err(Fatal(
+            "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
+        ));
     }
     let (mut valid, mut invalid) = (0, 0);
     for file in &files {
@@ -25,7 +27,12 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
                 for w in &p.scored.warnings {
                     eprintln!("warning: {}\n  --> {}\n", w.message, file.display());
                 }
-                let scored = p.scored.components.iter().filter(|c| c.score.is_some()).count();
+                let scored = p
+                    .scored
+                    .components
+                    .iter()
+                    .filter(|c| c.score.is_some())
+                    .count();
                 let warnings = p.warnings.len() + p.scored.warnings.len();
                 println!(
                     "{}: ok ({} under {}, {scored} scored components, {warnings} warning{})",

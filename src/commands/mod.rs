@@ -77,7 +77,11 @@ pub fn methodology(name: Option<&str>) -> Result<Option<&'static Ruleset>, Fatal
 /// `inputs/`. Paths that do not exist are returned as errors.
 pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     let default = [PathBuf::from("inputs")];
-    let paths = if paths.is_empty() { &default[..] } else { paths };
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for p in paths {
@@ -104,9 +108,18 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
 
 /// Workbook extensions, skipping the lock files office suites leave beside open files.
 fn is_workbook_name(p: &Path) -> bool {
-    let name = p.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
-    let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    WORKBOOK_EXTENSIONS.contains(&ext.as_str()) && !name.starts_with("~$") && !name.starts_with(".~lock") && !name.starts_with('.')
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let ext = p
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    WORKBOOK_EXTENSIONS.contains(&ext.as_str())
+        && !name.starts_with("~$")
+        && !name.starts_with(".~lock")
+        && !name.starts_with('.')
 }
 
 /// Why a workbook could not be scored.
@@ -127,7 +140,10 @@ impl Rejected {
                 for d in diags {
                     eprintln!("{d}\n");
                 }
-                let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+                let errors = diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
                 if let Some(d) = diags.first() {
                     eprintln!(
                         "{}: {errors} error{} found",
@@ -154,7 +170,11 @@ pub fn prepare(path: &Path, methodology: Option<&Ruleset>) -> Result<Prepared, R
     let rs = match methodology {
         Some(rs) => rs,
         // Validation guarantees the workbook's ruleset exists.
-        None => ruleset::find(&v.assessment.meta.methodology_version).ok_or_else(|| Rejected::Invalid(vec![]))?,
+        None => ruleset::find(&v.assessment.meta.methodology_version)
+            .ok_or_else(|| Rejected::Invalid(vec![]))?,
     };
-    Ok(Prepared { scored: score(&v.assessment, rs), warnings: v.warnings })
+    Ok(Prepared {
+        scored: score(&v.assessment, rs),
+        warnings: v.warnings,
+    })
 }

@@ -75,16 +75,34 @@ pub fn score_json(s: &Scored) -> serde_json::Value {
 fn table(s: &Scored) -> String {
     use std::fmt::Write as _;
     let m = &s.assessment.meta;
-    let mut out = format!("{} ({}) scored under {}: {}\n\n", m.vendor, m.assessment_id, s.ruleset.id, s.ruleset.title);
-    let _ = writeln!(out, "{:<6} {:<9} {:<17} {}", "LAYER", "STATUS", "RULE", "AUTHORITY");
+    let mut out = format!(
+        "{} ({}) scored under {}: {}\n\n",
+        m.vendor, m.assessment_id, s.ruleset.id, s.ruleset.title
+    );
+    out.push_str("LAYER  STATUS    RULE              AUTHORITY\n");
     for l in &s.layers {
-        let mark = if l.status_override.is_some() || l.authority_override.is_some() { " (overridden)" } else { "" };
-        let _ = writeln!(out, "{:<6} {:<9} {:<17} {}{mark}", l.layer_id, l.status.as_str(), l.status_rule, l.display);
+        let mark = if l.status_override.is_some() || l.authority_override.is_some() {
+            " (overridden)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            out,
+            "{:<6} {:<9} {:<17} {}{mark}",
+            l.layer_id,
+            l.status.as_str(),
+            l.status_rule,
+            l.display
+        );
     }
-    let _ = writeln!(out, "\n{:<6} {:<10} {:<10} {:<19} {}", "CELL", "AUTHORITY", "COMPUTED", "RULE", "COUNTERPARTY");
+    out.push_str("\nCELL   AUTHORITY  COMPUTED   RULE                COUNTERPARTY\n");
     for c in &s.components {
         if let Some(x) = &c.score {
-            let mark = if x.override_id.is_some() { "  (overridden)" } else { "" };
+            let mark = if x.override_id.is_some() {
+                "  (overridden)"
+            } else {
+                ""
+            };
             let _ = writeln!(
                 out,
                 "{:<6} {:<10} {:<10} {:<19} {}{mark}",
@@ -96,8 +114,11 @@ fn table(s: &Scored) -> String {
             );
         }
     }
-    let not_scored: Vec<String> =
-        s.components.iter().filter_map(|c| c.not_scored.map(|why| format!("{} ({why})", c.cell_id))).collect();
+    let not_scored: Vec<String> = s
+        .components
+        .iter()
+        .filter_map(|c| c.not_scored.map(|why| format!("{} ({why})", c.cell_id)))
+        .collect();
     if !not_scored.is_empty() {
         let _ = writeln!(out, "\nnot scored: {}", not_scored.join(", "));
     }

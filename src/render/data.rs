@@ -222,7 +222,9 @@ pub fn blocks(text: &str) -> Vec<Block> {
         let mut bullets: Vec<String> = Vec::new();
         let flush_para = |para: &mut Vec<&str>, out: &mut Vec<Block>| {
             if !para.is_empty() {
-                out.push(Block::Para { text: para.join(" ") });
+                out.push(Block::Para {
+                    text: para.join(" "),
+                });
                 para.clear();
             }
         };
@@ -232,7 +234,9 @@ pub fn blocks(text: &str) -> Vec<Block> {
                 bullets.push(item.trim().to_string());
             } else {
                 if !bullets.is_empty() {
-                    out.push(Block::Bullets { items: std::mem::take(&mut bullets) });
+                    out.push(Block::Bullets {
+                        items: std::mem::take(&mut bullets),
+                    });
                 }
                 para.push(line);
             }
@@ -322,7 +326,11 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
                 .iter()
                 .filter(|h| h.layer_id == sl.layer_id && h.render)
                 .filter_map(|h| {
-                    Some(LayerHistory { doc_version: &h.doc_version, date_short: h.date.map(date_short), text: h.text.as_deref()? })
+                    Some(LayerHistory {
+                        doc_version: &h.doc_version,
+                        date_short: h.date.map(date_short),
+                        text: h.text.as_deref()?,
+                    })
                 })
                 .collect();
             LayerData {
@@ -336,7 +344,11 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
                 status_rule: sl.status_rule,
                 status_overridden: sl.status_override.is_some(),
                 authority: sl.authority.clone(),
-                parts: if sl.parts.len() > 1 { sl.parts.clone() } else { strip_paths(&sl.parts) },
+                parts: if sl.parts.len() > 1 {
+                    sl.parts.clone()
+                } else {
+                    strip_paths(&sl.parts)
+                },
                 slivers: sl.slivers.clone(),
                 absent: sl.absent,
                 display: &sl.display,
@@ -345,7 +357,11 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
                 narrative: blocks(&facts.narrative),
                 note: match (facts.note_kind, &facts.note_text) {
                     (NoteKind::None, _) | (_, None) => None,
-                    (kind, Some(text)) => Some(NoteData { kind: kind.as_str(), title: kind.title(), text }),
+                    (kind, Some(text)) => Some(NoteData {
+                        kind: kind.as_str(),
+                        title: kind.title(),
+                        text,
+                    }),
                 },
                 history,
             }
@@ -382,8 +398,15 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
                     .map(|x| x.computed.to_string())
                     .unwrap_or_else(|| "not scored".into()),
                 crate::model::TargetType::Layer => match s.layer(&o.target_id) {
-                    Some(l) if o.field == crate::model::OverrideField::StatusLevel => l.status_computed.to_string(),
-                    Some(l) => l.authority_computed.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(" | "),
+                    Some(l) if o.field == crate::model::OverrideField::StatusLevel => {
+                        l.status_computed.to_string()
+                    }
+                    Some(l) => l
+                        .authority_computed
+                        .iter()
+                        .map(|a| a.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
                     None => String::new(),
                 },
             };
@@ -441,7 +464,14 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
                 changes: e.changes,
             })
             .collect(),
-        summary: a.summary.iter().map(|p| SummaryData { heading: p.heading.as_deref(), text: &p.paragraph }).collect(),
+        summary: a
+            .summary
+            .iter()
+            .map(|p| SummaryData {
+                heading: p.heading.as_deref(),
+                text: &p.paragraph,
+            })
+            .collect(),
         status_line,
         profile,
         layers,
@@ -461,7 +491,11 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
                 text: h.text.as_deref(),
             })
             .collect(),
-        scoring: ScoringData { components, overrides, warnings: s.warnings.iter().map(|w| w.message.as_str()).collect() },
+        scoring: ScoringData {
+            components,
+            overrides,
+            warnings: s.warnings.iter().map(|w| w.message.as_str()).collect(),
+        },
         page: PageData { paper },
     };
     // Serialising plain structs of strings and numbers cannot fail.
@@ -469,7 +503,13 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
 }
 
 fn strip_paths(parts: &[Part]) -> Vec<Part> {
-    parts.iter().map(|p| Part { authority: p.authority, paths: Vec::new() }).collect()
+    parts
+        .iter()
+        .map(|p| Part {
+            authority: p.authority,
+            paths: Vec::new(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -482,10 +522,18 @@ mod tests {
         assert_eq!(
             b,
             vec![
-                Block::Para { text: "First para still first.".into() },
-                Block::Para { text: "Intro:".into() },
-                Block::Bullets { items: vec!["one".into(), "two".into()] },
-                Block::Para { text: "After.".into() },
+                Block::Para {
+                    text: "First para still first.".into()
+                },
+                Block::Para {
+                    text: "Intro:".into()
+                },
+                Block::Bullets {
+                    items: vec!["one".into(), "two".into()]
+                },
+                Block::Para {
+                    text: "After.".into()
+                },
             ]
         );
     }

@@ -31,14 +31,19 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { paper: Paper::UsLetter, standards: vec![PdfStandard::Ua_1, PdfStandard::A_2a] }
+        Self {
+            paper: Paper::UsLetter,
+            standards: vec![PdfStandard::Ua_1, PdfStandard::A_2a],
+        }
     }
 }
 
 /// Parses a standard as typst names it: `ua-1`, `a-2a`, `1.7`.
 pub fn parse_standard(name: &str) -> Result<PdfStandard, String> {
     serde_json::from_value(serde_json::Value::String(name.trim().to_lowercase())).map_err(|_| {
-        format!("unknown PDF standard `{name}`; expected e.g. ua-1, a-2a, a-2b, a-3b, a-4, 1.7 or 2.0")
+        format!(
+            "unknown PDF standard `{name}`; expected e.g. ua-1, a-2a, a-2b, a-3b, a-4, 1.7 or 2.0"
+        )
     })
 }
 
@@ -64,7 +69,11 @@ impl std::fmt::Display for RenderError {
 impl std::error::Error for RenderError {}
 
 /// Typesets `scored` into a PDF.
-pub fn render(engine: &Engine, scored: &Scored, opts: &RenderOptions) -> Result<Rendered, RenderError> {
+pub fn render(
+    engine: &Engine,
+    scored: &Scored,
+    opts: &RenderOptions,
+) -> Result<Rendered, RenderError> {
     let meta = &scored.assessment.meta;
     let data = data::brief_json(scored, opts.paper);
     let mut warnings = missing_glyphs(engine, &data);
@@ -77,19 +86,33 @@ pub fn render(engine: &Engine, scored: &Scored, opts: &RenderOptions) -> Result<
     for w in &warned.warnings {
         warnings.push(format_diagnostic(&world, w));
     }
-    let doc = warned.output.map_err(|errors| RenderError(format_all(&world, &errors)))?;
-    let standards = PdfStandards::new(&opts.standards)
-        .map_err(|e| RenderError(format!("error: these PDF standards cannot be combined: {}", e.message())))?;
+    let doc = warned
+        .output
+        .map_err(|errors| RenderError(format_all(&world, &errors)))?;
+    let standards = PdfStandards::new(&opts.standards).map_err(|e| {
+        RenderError(format!(
+            "error: these PDF standards cannot be combined: {}",
+            e.message()
+        ))
+    })?;
     let options = PdfOptions {
-        ident: Smart::Custom(format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version)),
+        ident: Smart::Custom(format!(
+            "layerbrief:{}:{}",
+            meta.assessment_id, meta.doc_version
+        )),
         creator: Smart::Custom(Some(format!("layerbrief {}", env!("CARGO_PKG_VERSION")))),
         timestamp: Some(Timestamp::new_utc(today)),
         standards,
         tagged: true,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&doc, &options).map_err(|errors| RenderError(format_all(&world, &errors)))?;
-    Ok(Rendered { pdf, pages: doc.pages().len(), warnings })
+    let pdf = typst_pdf::pdf(&doc, &options)
+        .map_err(|errors| RenderError(format_all(&world, &errors)))?;
+    Ok(Rendered {
+        pdf,
+        pages: doc.pages().len(),
+        warnings,
+    })
 }
 
 /// Characters of the data that no embedded font has: Typst would print them as empty boxes.
@@ -106,7 +129,11 @@ fn missing_glyphs(engine: &Engine, data: &[u8]) -> Vec<String> {
 }
 
 fn format_all(world: &world::BriefWorld, diags: &[SourceDiagnostic]) -> String {
-    diags.iter().map(|d| format_diagnostic(world, d)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| format_diagnostic(world, d))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `error: message` / `  --> file:line:col` / the source line with a caret / hints.
@@ -119,7 +146,10 @@ pub fn format_diagnostic(world: &world::BriefWorld, d: &SourceDiagnostic) -> Str
     if let (Some(id), Some(range)) = (d.span.id(), world.range(d.span)) {
         let text = typst::World::source(world, id)
             .map(|s| s.text().to_string())
-            .or_else(|_| typst::World::file(world, id).map(|b| String::from_utf8_lossy(b.as_slice()).into_owned()));
+            .or_else(|_| {
+                typst::World::file(world, id)
+                    .map(|b| String::from_utf8_lossy(b.as_slice()).into_owned())
+            });
         if let Ok(text) = text {
             let start = range.start.min(text.len());
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
@@ -127,7 +157,10 @@ pub fn format_diagnostic(world: &world::BriefWorld, d: &SourceDiagnostic) -> Str
             let line_no = text[..start].matches('\n').count() + 1;
             let col = text[line_start..start].chars().count() + 1;
             let line = &text[line_start..line_end];
-            let width = text[start..range.end.min(line_end).max(start)].chars().count().max(1);
+            let width = text[start..range.end.min(line_end).max(start)]
+                .chars()
+                .count()
+                .max(1);
             let gutter = line_no.to_string().len();
             let _ = write!(
                 out,

@@ -46,7 +46,10 @@ impl Templates {
         let files = embedded::TEMPLATES
             .iter()
             .map(|(rel, bytes)| {
-                let file = TemplateFile { bytes: Bytes::new(*bytes), origin: format!("templates/{rel} (embedded)") };
+                let file = TemplateFile {
+                    bytes: Bytes::new(*bytes),
+                    origin: format!("templates/{rel} (embedded)"),
+                };
                 (rel.to_string(), file)
             })
             .collect();
@@ -64,9 +67,19 @@ impl Templates {
                     stack.push(path);
                     continue;
                 }
-                let rel = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap_or(&path)
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 let bytes = std::fs::read(&path)?;
-                set.files.insert(rel, TemplateFile { bytes: Bytes::new(bytes), origin: path.display().to_string() });
+                set.files.insert(
+                    rel,
+                    TemplateFile {
+                        bytes: Bytes::new(bytes),
+                        origin: path.display().to_string(),
+                    },
+                );
             }
         }
         Ok(set)
@@ -142,7 +155,12 @@ impl Engine {
 
     /// A world for one brief.
     pub fn world(&self, data: Vec<u8>, today: Datetime) -> BriefWorld<'_> {
-        BriefWorld { engine: self, data: Bytes::new(data), today, main: file_id(MAIN_PATH) }
+        BriefWorld {
+            engine: self,
+            data: Bytes::new(data),
+            today,
+            main: file_id(MAIN_PATH),
+        }
     }
 }
 
@@ -150,14 +168,20 @@ impl Engine {
 /// lifetime, so only the fixed template paths and `/data.json` are ever minted.
 pub fn file_id(path: &str) -> FileId {
     // The paths passed here are constants or come from the template set: always valid.
-    let vpath = VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/").expect("root path"));
+    let vpath =
+        VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/").expect("root path"));
     RootedPath::new(VirtualRoot::Project, vpath).intern()
 }
 
 /// The relative template path of a project file id, if it is one.
 fn template_rel(id: FileId) -> Option<String> {
     match id.root() {
-        VirtualRoot::Project => Some(id.vpath().get_with_slash().trim_start_matches('/').to_string()),
+        VirtualRoot::Project => Some(
+            id.vpath()
+                .get_with_slash()
+                .trim_start_matches('/')
+                .to_string(),
+        ),
         VirtualRoot::Package(_) => None,
     }
 }
@@ -177,12 +201,18 @@ impl BriefWorld<'_> {
         if format!("/{rel}") == DATA_PATH {
             return "data.json (the scored assessment)".into();
         }
-        self.engine.templates.get(&rel).map(|f| f.origin.clone()).unwrap_or(rel)
+        self.engine
+            .templates
+            .get(&rel)
+            .map(|f| f.origin.clone())
+            .unwrap_or(rel)
     }
 
     fn bytes(&self, id: FileId) -> FileResult<Bytes> {
         let Some(rel) = template_rel(id) else {
-            return Err(FileError::Other(Some("packages are not available to layerbrief templates".into())));
+            return Err(FileError::Other(Some(
+                "packages are not available to layerbrief templates".into(),
+            )));
         };
         if format!("/{rel}") == DATA_PATH {
             return Ok(self.data.clone());
@@ -208,7 +238,13 @@ impl World for BriefWorld<'_> {
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if let Some(s) = self.engine.sources.lock().ok().and_then(|m| m.get(&id).cloned()) {
+        if let Some(s) = self
+            .engine
+            .sources
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+        {
             return Ok(s);
         }
         let bytes = self.bytes(id)?;

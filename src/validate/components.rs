@@ -10,12 +10,23 @@ use crate::model::{
 };
 
 use super::reader::{RowReader, Table};
+use super::refs::Ids;
 use crate::schema;
 
 /// The DAPM facts a pending cell must leave empty.
 const FACTS: &[&str] = &[
-    "text", "exposed", "operator", "substrate_open", "iface_std", "std_name", "exit_open",
-    "portability_evidence", "own_hw_substitutable", "path_label", "backend_vendor", "counterparty",
+    "text",
+    "exposed",
+    "operator",
+    "substrate_open",
+    "iface_std",
+    "std_name",
+    "exit_open",
+    "portability_evidence",
+    "own_hw_substitutable",
+    "path_label",
+    "backend_vendor",
+    "counterparty",
 ];
 
 /// Reads a layer id as analysts type it (`0` and `3` often arrive as numbers, `1a` in any case).
@@ -24,20 +35,36 @@ fn layer_id(r: &mut RowReader, name: &str, required: bool) -> Option<String> {
     let Some(text) = text else {
         if required && r.value(name).is_some() {
             let place = r.place(name);
-            r.d.error(place, format!("`{name}` is empty"), Some(format!("expected one of {}", LAYER_IDS.join(", "))));
+            r.d.error(
+                place,
+                format!("`{name}` is empty"),
+                Some(format!("expected one of {}", LAYER_IDS.join(", "))),
+            );
         }
         return None;
     };
     let found = LAYER_IDS.iter().find(|id| id.eq_ignore_ascii_case(&text));
     if found.is_none() {
         let place = r.place(name);
-        r.d.error(place, format!("unknown layer `{text}`"), Some(expected_one_of(&text, &LAYER_IDS)));
+        r.d.error(
+            place,
+            format!("unknown layer `{text}`"),
+            Some(expected_one_of(&text, &LAYER_IDS)),
+        );
     }
     found.map(|s| s.to_string())
 }
 
-pub fn components_sheet(wb: &Workbook, columns: Option<&[Column]>, d: &mut Diagnostics) -> Option<Vec<Component>> {
-    let t = Table::open(wb, "Components", &schema::COMPONENTS.names(), false, d)?;
+/// The components, and every cell id seen (valid rows or not) for other sheets to point at.
+pub fn components_sheet(
+    wb: &Workbook,
+    columns: Option<&[Column]>,
+    d: &mut Diagnostics,
+) -> (Option<Vec<Component>>, Ids) {
+    let mut ids = Ids::unknown();
+    let Some(t) = Table::open(wb, "Components", &schema::COMPONENTS.names(), false, d) else {
+        return (None, ids);
+    };
     let mut out = Vec::new();
     let mut seen: HashMap<String, Place> = HashMap::new();
     for row in &t.sheet.rows {
@@ -60,6 +87,14 @@ pub fn components_sheet(wb: &Workbook, columns: Option<&[Column]>, d: &mut Diagn
         };
 
         if let Some(id) = &cell_id {
+            let why = if pending {
+                Some("pending")
+            } else if role == Some(Role::Info) {
+                Some("info")
+            } else {
+                None
+            };
+            ids.add(id.clone(), why);
             check_cell_id(&mut r, id, layer.as_deref());
             let place = r.place("cell_id");
             if let Some(first) = seen.insert(id.clone(), place.clone()) {
@@ -74,7 +109,14 @@ pub fn components_sheet(wb: &Workbook, columns: Option<&[Column]>, d: &mut Diagn
             if !columns.iter().any(|c| &c.column_id == col) {
                 let ids: Vec<&str> = columns.iter().map(|c| c.column_id.as_str()).collect();
                 let place = r.place("column_id");
-                r.d.error(place, format!("unknown column_id `{col}`"), Some(format!("{} (the ids of the Columns sheet)", expected_one_of(col, &ids))));
+                r.d.error(
+                    place,
+                    format!("unknown column_id `{col}`"),
+                    Some(format!(
+                        "{} (the ids of the Columns sheet)",
+                        expected_one_of(col, &ids)
+                    )),
+                );
             }
         }
 
@@ -93,11 +135,19 @@ pub fn components_sheet(wb: &Workbook, columns: Option<&[Column]>, d: &mut Diagn
             if let Some(role) = role {
                 if role != Role::Info {
                     let place = r.place("role");
-                    r.d.error(place, format!("pending cell has role `{role}`"), Some("a pending cell's role is empty or `info`".into()));
+                    r.d.error(
+                        place,
+                        format!("pending cell has role `{role}`"),
+                        Some("a pending cell's role is empty or `info`".into()),
+                    );
                 }
             }
         }
-        let text = if pending { None } else { r.required("text", "write the cell's paragraph, or set pending = Y") };
+        let text = if pending {
+            None
+        } else {
+            r.required("text", "write the cell's paragraph, or set pending = Y")
+        };
         let exposed = r.flag("exposed", false);
         let operator: Option<Operator> = if unscored {
             r.choice("operator", None)
@@ -109,14 +159,22 @@ pub fn components_sheet(wb: &Workbook, columns: Option<&[Column]>, d: &mut Diagn
         let std_name = r.text("std_name");
         if iface_std && std_name.is_none() {
             let place = r.place("std_name");
-            r.d.error(place, "`std_name` is empty but iface_std = Y", Some("name the standard interface, e.g. S3 API, POSIX, Kubernetes API".into()));
+            r.d.error(
+                place,
+                "`std_name` is empty but iface_std = Y",
+                Some("name the standard interface, e.g. S3 API, POSIX, Kubernetes API".into()),
+            );
         }
         let exit_open = r.flag("exit_open", false);
         let portability_evidence = r.text("portability_evidence");
         let own_hw_substitutable = r.flag("own_hw_substitutable", false);
         if own_hw_substitutable && layer.as_deref().is_some_and(|l| l != "0") {
             let place = r.place("own_hw_substitutable");
-            r.d.error(place, "own_hw_substitutable = Y outside Layer 0", Some("this fact applies to Layer 0 hardware only; leave it empty here".into()));
+            r.d.error(
+                place,
+                "own_hw_substitutable = Y outside Layer 0",
+                Some("this fact applies to Layer 0 hardware only; leave it empty here".into()),
+            );
         }
         let path_label = r.text("path_label");
         if let Some(role) = role {
@@ -134,25 +192,58 @@ pub fn components_sheet(wb: &Workbook, columns: Option<&[Column]>, d: &mut Diagn
                 .map(|c| c.counterparty.is_some());
             if column_cp == Some(false) {
                 let place = r.place("counterparty");
-                r.d.error(place, "no counterparty for a scored cell", Some(format!("fill this cell, or the counterparty of column `{}` on the Columns sheet", column_id.clone().unwrap_or_default())));
+                r.d.error(
+                    place,
+                    "no counterparty for a scored cell",
+                    Some(format!(
+                        "fill this cell, or the counterparty of column `{}` on the Columns sheet",
+                        column_id.clone().unwrap_or_default()
+                    )),
+                );
             }
         }
 
         let role = role.or(pending.then_some(Role::Info));
-        if let (Some(cell_id), Some(layer_id), Some(column_id), Some(seq), Some(role)) = (cell_id, layer, column_id, seq, role) {
+        if let (Some(cell_id), Some(layer_id), Some(column_id), Some(seq), Some(role)) =
+            (cell_id, layer, column_id, seq, role)
+        {
             out.push(Component {
-                cell_id, layer_id, column_id, seq, component_name, pending, text, exposed, operator,
-                substrate_open, iface_std, std_name, exit_open, portability_evidence,
-                own_hw_substitutable, role, path_label, backend_vendor, counterparty, added_in_version,
+                cell_id,
+                layer_id,
+                column_id,
+                seq,
+                component_name,
+                pending,
+                text,
+                exposed,
+                operator,
+                substrate_open,
+                iface_std,
+                std_name,
+                exit_open,
+                portability_evidence,
+                own_hw_substitutable,
+                role,
+                path_label,
+                backend_vendor,
+                counterparty,
+                added_in_version,
             });
         }
     }
-    out.sort_by(|a, b| layer_rank(&a.layer_id).cmp(&layer_rank(&b.layer_id)).then(a.seq.cmp(&b.seq)));
-    Some(out)
+    out.sort_by(|a, b| {
+        layer_rank(&a.layer_id)
+            .cmp(&layer_rank(&b.layer_id))
+            .then(a.seq.cmp(&b.seq))
+    });
+    (Some(out), ids)
 }
 
 fn layer_rank(id: &str) -> usize {
-    LAYER_IDS.iter().position(|l| *l == id).unwrap_or(LAYER_IDS.len())
+    LAYER_IDS
+        .iter()
+        .position(|l| *l == id)
+        .unwrap_or(LAYER_IDS.len())
 }
 
 fn check_cell_id(r: &mut RowReader, id: &str, layer: Option<&str>) {
@@ -163,10 +254,18 @@ fn check_cell_id(r: &mut RowReader, id: &str, layer: Option<&str>) {
         && !n.starts_with('0');
     let place = r.place("cell_id");
     if !well_formed {
-        r.d.error(place, format!("malformed cell_id `{id}`"), Some("expected `<layer>.<n>`, e.g. `1A.2` or `0.1`".into()));
+        r.d.error(
+            place,
+            format!("malformed cell_id `{id}`"),
+            Some("expected `<layer>.<n>`, e.g. `1A.2` or `0.1`".into()),
+        );
     } else if let Some(layer) = layer {
         if !prefix.eq_ignore_ascii_case(layer) {
-            r.d.error(place, format!("cell_id `{id}` is not in layer {layer}"), Some(format!("a cell of layer {layer} has an id `{layer}.<n>`")));
+            r.d.error(
+                place,
+                format!("cell_id `{id}` is not in layer {layer}"),
+                Some(format!("a cell of layer {layer} has an id `{layer}.<n>`")),
+            );
         }
     }
 }
@@ -178,8 +277,14 @@ pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
         let layer = layer_id(&mut r, "layer_id", true);
-        let headline = r.required("headline", "the layer's one-line status, e.g. `Ceded to NVIDIA`");
-        let capability: Option<Capability> = r.choice("capability", Some("say what the vendor exposes at this layer"));
+        let headline = r.required(
+            "headline",
+            "the layer's one-line status, e.g. `Ceded to NVIDIA`",
+        );
+        let capability: Option<Capability> = r.choice(
+            "capability",
+            Some("say what the vendor exposes at this layer"),
+        );
         let delivery: Option<Delivery> = r.choice("delivery", Some("say who delivers this layer"));
         let differentiated = r.flag("differentiated", false);
         let complete = r.flag("complete", false);
@@ -192,48 +297,112 @@ pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts
         if let Some(scope) = twoc_scope {
             if !is_2c && layer.is_some() {
                 let place = r.place("twoc_scope");
-                r.d.error(place, format!("twoc_scope `{scope}` outside Layer 2C"), Some("twoc_scope applies to Layer 2C only; leave it empty here".into()));
+                r.d.error(
+                    place,
+                    format!("twoc_scope `{scope}` outside Layer 2C"),
+                    Some("twoc_scope applies to Layer 2C only; leave it empty here".into()),
+                );
             }
         }
-        if is_2c && capability == Some(Capability::Default) && twoc_scope.is_none() && r.is_empty("twoc_scope") {
+        if is_2c
+            && capability == Some(Capability::Default)
+            && twoc_scope.is_none()
+            && r.is_empty("twoc_scope")
+        {
             let place = r.place("twoc_scope");
-            r.d.error(place, "`twoc_scope` is empty for Layer 2C", Some(format!("Layer 2C's status depends on it; expected one of {}", TwocScope::NAMES.join(", "))));
+            r.d.error(
+                place,
+                "`twoc_scope` is empty for Layer 2C",
+                Some(format!(
+                    "Layer 2C's status depends on it; expected one of {}",
+                    TwocScope::NAMES.join(", ")
+                )),
+            );
         }
-        let decides_breadth = !is_2c && capability == Some(Capability::Default) && delivery == Some(Delivery::Vendor);
+        let decides_breadth =
+            !is_2c && capability == Some(Capability::Default) && delivery == Some(Delivery::Vendor);
         if decides_breadth && breadth.is_none() && r.is_empty("breadth") {
             let place = r.place("breadth");
-            r.d.error(place, "`breadth` is empty", Some(format!("the layer's status depends on it; expected one of {}", Breadth::NAMES.join(", "))));
+            r.d.error(
+                place,
+                "`breadth` is empty",
+                Some(format!(
+                    "the layer's status depends on it; expected one of {}",
+                    Breadth::NAMES.join(", ")
+                )),
+            );
         }
         match (note_kind, &note_text) {
             (NoteKind::None, Some(_)) => {
                 let place = r.place("note_kind");
-                r.d.error(place, "`note_text` is given but `note_kind` is none", Some(format!("pick the note's kind: {}", &NoteKind::NAMES[1..].join(", "))));
+                r.d.error(
+                    place,
+                    "`note_text` is given but `note_kind` is none",
+                    Some(format!(
+                        "pick the note's kind: {}",
+                        &NoteKind::NAMES[1..].join(", ")
+                    )),
+                );
             }
             (kind, None) if kind != NoteKind::None => {
                 let place = r.place("note_text");
-                r.d.error(place, format!("`note_text` is empty for a {kind} note"), Some("write the note, or set note_kind to none".into()));
+                r.d.error(
+                    place,
+                    format!("`note_text` is empty for a {kind} note"),
+                    Some("write the note, or set note_kind to none".into()),
+                );
             }
             _ => {}
         }
         let Some(layer_id) = layer else { continue };
         let place = r.place("layer_id");
         if let Some(first) = first_row.get(&layer_id) {
-            r.d.error(place, format!("layer {layer_id} appears twice"), Some(format!("it is already described at {first}; each layer has one row")));
+            r.d.error(
+                place,
+                format!("layer {layer_id} appears twice"),
+                Some(format!(
+                    "it is already described at {first}; each layer has one row"
+                )),
+            );
             continue;
         }
         first_row.insert(layer_id.clone(), place);
-        if let (Some(headline), Some(capability), Some(delivery), Some(narrative)) = (headline, capability, delivery, narrative) {
-            found.insert(layer_id.clone(), LayerFacts {
-                layer_id, headline, capability, delivery, differentiated, complete, breadth,
-                twoc_scope, narrative, note_kind, note_text,
-            });
+        if let (Some(headline), Some(capability), Some(delivery), Some(narrative)) =
+            (headline, capability, delivery, narrative)
+        {
+            found.insert(
+                layer_id.clone(),
+                LayerFacts {
+                    layer_id,
+                    headline,
+                    capability,
+                    delivery,
+                    differentiated,
+                    complete,
+                    breadth,
+                    twoc_scope,
+                    narrative,
+                    note_kind,
+                    note_text,
+                },
+            );
         }
     }
     for id in LAYER_IDS {
         if !first_row.contains_key(id) {
-            d.error(Place::sheet(&t.sheet.name), format!("layer {id} is missing"), Some(format!("the Layers sheet has one row for each of the eight layers: {}", LAYER_IDS.join(", "))));
+            d.error(
+                Place::sheet(&t.sheet.name),
+                format!("layer {id} is missing"),
+                Some(format!(
+                    "the Layers sheet has one row for each of the eight layers: {}",
+                    LAYER_IDS.join(", ")
+                )),
+            );
         }
     }
-    let layers: Vec<LayerFacts> = LAYER_IDS.iter().filter_map(|id| found.remove(*id)).collect();
+    let layers: Vec<LayerFacts> = LAYER_IDS
+        .iter()
+        .filter_map(|id| found.remove(*id))
+        .collect();
     (layers.len() == LAYER_IDS.len()).then_some(layers)
 }

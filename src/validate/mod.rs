@@ -17,8 +17,8 @@ use crate::model::{
 };
 use crate::{ruleset, schema};
 
-pub use reader::{parse_date, parse_date_text, parse_flag};
 use reader::Table;
+pub use reader::{parse_date, parse_date_text, parse_flag};
 
 /// A workbook that passed validation, with its warnings.
 #[derive(Debug, Clone)]
@@ -33,17 +33,25 @@ pub fn validate(wb: &Workbook) -> Result<Validated, Vec<Diagnostic>> {
     let meta = assessment_sheet(wb, &mut d);
     let summary = summary_sheet(wb, &mut d);
     let columns = columns_sheet(wb, &mut d);
-    let components = components::components_sheet(wb, columns.as_deref(), &mut d);
+    let (components, ids) = components::components_sheet(wb, columns.as_deref(), &mut d);
     let layers = components::layers_sheet(wb, &mut d);
-    let ids = refs::Ids::new(components.as_deref(), layers.as_deref());
     let overrides = refs::overrides_sheet(wb, &ids, &mut d);
     let history = refs::history_sheet(wb, &ids, &mut d);
     let distribution = distribution_sheet(wb, &mut d);
     if d.has_errors() {
         return Err(d.into_vec());
     }
-    let (Some(meta), Some(summary), Some(columns), Some(components), Some(layers), Some(overrides), Some(history)) =
-        (meta, summary, columns, components, layers, overrides, history)
+    let (
+        Some(meta),
+        Some(summary),
+        Some(columns),
+        Some(components),
+        Some(layers),
+        Some(overrides),
+        Some(history),
+    ) = (
+        meta, summary, columns, components, layers, overrides, history,
+    )
     else {
         // Every `None` above comes with an error, so this is unreachable in practice.
         d.error(Place::file(), "the workbook is incomplete", None);
@@ -59,7 +67,10 @@ pub fn validate(wb: &Workbook) -> Result<Validated, Vec<Diagnostic>> {
         history,
         distribution: distribution.unwrap_or_default(),
     };
-    Ok(Validated { assessment, warnings: d.into_vec() })
+    Ok(Validated {
+        assessment,
+        warnings: d.into_vec(),
+    })
 }
 
 /// The Assessment sheet's known fields, with whether each is required.
@@ -91,7 +102,11 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
         let Some(field) = r.text("field") else {
             if !r.is_empty("value") {
                 let place = r.place("field");
-                r.d.error(place, "a value without a field name", Some(format!("name the field: one of {}", names.join(", "))));
+                r.d.error(
+                    place,
+                    "a value without a field name",
+                    Some(format!("name the field: one of {}", names.join(", "))),
+                );
             }
             continue;
         };
@@ -102,13 +117,21 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
                 None => format!("known fields: {}", names.join(", ")),
             };
             let place = r.place("field");
-            r.d.warning(place, format!("unknown field `{field}` is ignored"), Some(help));
+            r.d.warning(
+                place,
+                format!("unknown field `{field}` is ignored"),
+                Some(help),
+            );
             continue;
         }
         if let Some(first) = rows.insert(key.clone(), row) {
             let place = r.place("field");
             let first_at = t.place(first, "field");
-            r.d.error(place, format!("duplicate field `{field}`"), Some(format!("it is already given at {first_at}; keep one")));
+            r.d.error(
+                place,
+                format!("duplicate field `{field}`"),
+                Some(format!("it is already given at {first_at}; keep one")),
+            );
         }
     }
     let get = |name: &str, d: &mut Diagnostics| -> Option<String> {
@@ -116,11 +139,16 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
         match rows.get(name) {
             Some(row) => {
                 let mut r = t.row(row, d);
-                if required {
-                    r.required("value", &format!("`{name}` is required"))
-                } else {
-                    r.text("value")
+                let value = r.text("value");
+                if value.is_none() && required && r.is_empty("value") && t.col("value").is_some() {
+                    let place = r.place("value");
+                    r.d.error(
+                        place,
+                        format!("`{name}` is empty"),
+                        Some(format!("`{name}` is required")),
+                    );
                 }
+                value
             }
             None if required => {
                 d.error(
@@ -147,7 +175,9 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
     let status_text = get("assessment_status", d);
     let sources = get("sources", d);
     let confidentiality = get("confidentiality", d);
-    let date_assessed = rows.get("date_assessed").and_then(|row| t.row(row, d).date("value", true));
+    let date_assessed = rows
+        .get("date_assessed")
+        .and_then(|row| t.row(row, d).date_as("value", "date_assessed", true));
     if !rows.contains_key("date_assessed") {
         get("date_assessed", d);
     }
@@ -213,7 +243,9 @@ pub fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && !id.starts_with('-')
-        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 /// A safe id made from arbitrary text: `Acme Cloud!` → `acme-cloud`.
@@ -227,7 +259,11 @@ pub fn slug(text: &str) -> String {
         }
     }
     let out = out.trim_matches('-').chars().take(64).collect::<String>();
-    if out.is_empty() { "assessment".into() } else { out }
+    if out.is_empty() {
+        "assessment".into()
+    } else {
+        out
+    }
 }
 
 fn summary_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<SummaryPara>> {
@@ -239,11 +275,19 @@ fn summary_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<SummaryPara>>
         let heading = r.text("heading");
         let paragraph = r.required("paragraph", "write the paragraph, or delete the row");
         if let (Some(seq), Some(paragraph)) = (seq, paragraph) {
-            out.push(SummaryPara { seq, heading, paragraph });
+            out.push(SummaryPara {
+                seq,
+                heading,
+                paragraph,
+            });
         }
     }
     if t.sheet.rows.is_empty() {
-        d.error(Place::sheet(&t.sheet.name), "the summary finding is empty", Some("add at least one row with a seq and a paragraph".into()));
+        d.error(
+            Place::sheet(&t.sheet.name),
+            "the summary finding is empty",
+            Some("add at least one row with a seq and a paragraph".into()),
+        );
     }
     out.sort_by_key(|p| p.seq);
     Some(out)
@@ -263,12 +307,25 @@ fn columns_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Column>> {
         if let Some(id) = &id {
             if let Some(first) = seen.insert(id.clone(), row.index) {
                 let place = r.place("column_id");
-                r.d.error(place, format!("duplicate column_id `{id}`"), Some(format!("row {} already uses it; ids must be unique", first + 1)));
+                r.d.error(
+                    place,
+                    format!("duplicate column_id `{id}`"),
+                    Some(format!(
+                        "row {} already uses it; ids must be unique",
+                        first + 1
+                    )),
+                );
                 continue;
             }
         }
         if let (Some(column_id), Some(seq), Some(heading), Some(kind)) = (id, seq, heading, kind) {
-            out.push(Column { column_id, seq, heading, kind, counterparty });
+            out.push(Column {
+                column_id,
+                seq,
+                heading,
+                kind,
+                counterparty,
+            });
         }
     }
     out.sort_by_key(|c| c.seq);
@@ -282,11 +339,17 @@ fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipien
         let mut r = t.row(row, d);
         let name = r.text("name");
         let email = r.required("email", "the recipient's address, e.g. jane@example.com");
-        let kind = r.choice::<RecipientKind>("kind", None).unwrap_or(RecipientKind::To);
+        let kind = r
+            .choice::<RecipientKind>("kind", None)
+            .unwrap_or(RecipientKind::To);
         let Some(email) = email else { continue };
         if let Err(why) = check_email(&email) {
             let place = r.place("email");
-            r.d.error(place, format!("invalid email address `{email}`: {why}"), Some("write one address such as jane@example.com".into()));
+            r.d.error(
+                place,
+                format!("invalid email address `{email}`: {why}"),
+                Some("write one address such as jane@example.com".into()),
+            );
             continue;
         }
         out.push(Recipient { name, email, kind });
@@ -299,13 +362,19 @@ pub fn check_email(addr: &str) -> Result<(), &'static str> {
     let (local, domain) = addr.rsplit_once('@').ok_or("no @")?;
     let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
     let dot_atom = |s: &str, allowed: &dyn Fn(char) -> bool| {
-        !s.is_empty() && s.split('.').all(|part| !part.is_empty() && part.chars().all(allowed))
+        !s.is_empty()
+            && s.split('.')
+                .all(|part| !part.is_empty() && part.chars().all(allowed))
     };
     if !dot_atom(local, &atext) {
         return Err("the part before @ is not a valid mailbox name");
     }
     let label = |c: char| c.is_ascii_alphanumeric() || c == '-';
-    if !dot_atom(domain, &label) || domain.split('.').any(|l| l.starts_with('-') || l.ends_with('-')) {
+    if !dot_atom(domain, &label)
+        || domain
+            .split('.')
+            .any(|l| l.starts_with('-') || l.ends_with('-'))
+    {
         return Err("the domain is not valid");
     }
     if !domain.contains('.') && domain != "localhost" {

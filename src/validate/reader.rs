@@ -71,7 +71,9 @@ impl<'a> Table<'a> {
                 }
                 None => {
                     let help = match did_you_mean(c, unknown.iter().copied()) {
-                        Some(close) => format!("did you mean `{close}`? rename that header to `{c}`"),
+                        Some(close) => {
+                            format!("did you mean `{close}`? rename that header to `{c}`")
+                        }
                         None => format!("add a column headed `{c}` to the header row"),
                     };
                     d.error(
@@ -99,7 +101,11 @@ impl<'a> Table<'a> {
 
     /// A reader for one row.
     pub fn row<'r>(&'r self, row: &'r Row, d: &'r mut Diagnostics) -> RowReader<'r> {
-        RowReader { table: self, row, d }
+        RowReader {
+            table: self,
+            row,
+            d,
+        }
     }
 
     /// The zero-based column of `name`, if the sheet has it.
@@ -144,7 +150,11 @@ impl RowReader<'_> {
         let v = self.value(name)?.clone();
         if let Value::Error(e) = &v {
             let place = self.place(name);
-            self.d.error(place, format!("`{name}` holds the error value {e}"), Some("fix the formula or type the value".into()));
+            self.d.error(
+                place,
+                format!("`{name}` holds the error value {e}"),
+                Some("fix the formula or type the value".into()),
+            );
             return None;
         }
         let t = v.as_text();
@@ -157,20 +167,27 @@ impl RowReader<'_> {
         let t = self.text(name);
         if t.is_none() && !missing_col && !matches!(self.value(name), Some(Value::Error(_))) {
             let place = self.place(name);
-            self.d.error(place, format!("`{name}` is empty"), Some(help.to_string()));
+            self.d
+                .error(place, format!("`{name}` is empty"), Some(help.to_string()));
         }
         t
     }
 
     /// A Y/N cell; empty means `default`.
     pub fn flag(&mut self, name: &str, default: bool) -> bool {
-        let Some(v) = self.value(name).cloned() else { return default };
+        let Some(v) = self.value(name).cloned() else {
+            return default;
+        };
         match parse_flag(&v) {
             Some(b) => b,
             None if v.is_empty() => default,
             None => {
                 let place = self.place(name);
-                self.d.error(place, format!("`{name}` must be Y or N, found {}", v.describe()), Some(FLAG_HELP.into()));
+                self.d.error(
+                    place,
+                    format!("`{name}` must be Y or N, found {}", v.describe()),
+                    Some(FLAG_HELP.into()),
+                );
                 default
             }
         }
@@ -184,7 +201,8 @@ impl RowReader<'_> {
                 if self.value(name).is_some_and(Value::is_empty) {
                     let place = self.place(name);
                     let help = format!("{why}; expected one of {}", T::NAMES.join(", "));
-                    self.d.error(place, format!("`{name}` is empty"), Some(help));
+                    self.d
+                        .error(place, format!("`{name}` is empty"), Some(help));
                 }
             }
             return None;
@@ -192,7 +210,11 @@ impl RowReader<'_> {
         let parsed = T::parse(&text);
         if parsed.is_none() {
             let place = self.place(name);
-            self.d.error(place, format!("unknown {name} `{text}`"), Some(expected_one_of(&text, T::NAMES)));
+            self.d.error(
+                place,
+                format!("unknown {name} `{text}`"),
+                Some(expected_one_of(&text, T::NAMES)),
+            );
         }
         parsed
     }
@@ -203,36 +225,59 @@ impl RowReader<'_> {
         if v.is_empty() {
             if required {
                 let place = self.place(name);
-                self.d.error(place, format!("`{name}` is empty"), Some("expected a whole number such as 1".into()));
+                self.d.error(
+                    place,
+                    format!("`{name}` is empty"),
+                    Some("expected a whole number such as 1".into()),
+                );
             }
             return None;
         }
         let n = match &v {
             Value::Number(n) if n.fract() == 0.0 => Some(*n as i64),
-            Value::Text(t) => t.trim().parse::<f64>().ok().filter(|n| n.fract() == 0.0).map(|n| n as i64),
+            Value::Text(t) => t
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.fract() == 0.0)
+                .map(|n| n as i64),
             _ => None,
         };
         if n.is_none() {
             let place = self.place(name);
-            self.d.error(place, format!("`{name}` must be a whole number, found {}", v.describe()), Some("expected a whole number such as 1".into()));
+            self.d.error(
+                place,
+                format!("`{name}` must be a whole number, found {}", v.describe()),
+                Some("expected a whole number such as 1".into()),
+            );
         }
         n
     }
 
     /// A date cell or written date.
     pub fn date(&mut self, name: &str, required: bool) -> Option<NaiveDate> {
+        self.date_as(name, name, required)
+    }
+
+    /// A date cell or written date, named `label` in messages.
+    pub fn date_as(&mut self, name: &str, label: &str, required: bool) -> Option<NaiveDate> {
         let v = self.value(name)?.clone();
         if v.is_empty() {
             if required {
                 let place = self.place(name);
-                self.d.error(place, format!("`{name}` is empty"), Some(DATE_HELP.into()));
+                self.d
+                    .error(place, format!("`{label}` is empty"), Some(DATE_HELP.into()));
             }
             return None;
         }
         let date = parse_date(&v);
         if date.is_none() {
             let place = self.place(name);
-            self.d.error(place, format!("`{name}` is not a date: {}", v.describe()), Some(DATE_HELP.into()));
+            self.d.error(
+                place,
+                format!("`{label}` is not a date: {}", v.describe()),
+                Some(DATE_HELP.into()),
+            );
         }
         date
     }
@@ -270,14 +315,19 @@ pub fn parse_date(v: &Value) -> Option<NaiveDate> {
 pub fn parse_date_text(t: &str) -> Option<NaiveDate> {
     let t = t.trim().replace(',', " ");
     let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-    const FORMATS: &[&str] = &["%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d"];
-    FORMATS.iter().find_map(|f| NaiveDate::parse_from_str(&t, f).ok()).or_else(|| {
-        // "Sept 5 2026" and similar four-letter abbreviations.
-        let mut parts = t.splitn(2, ' ');
-        let month = parts.next()?;
-        let rest = parts.next()?;
-        (month.len() > 3).then(|| NaiveDate::parse_from_str(&format!("{} {rest}", &month[..3]), "%b %d %Y").ok())?
-    })
+    const FORMATS: &[&str] = &[
+        "%Y-%m-%d", "%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d",
+    ];
+    FORMATS
+        .iter()
+        .find_map(|f| NaiveDate::parse_from_str(&t, f).ok())
+        .or_else(|| {
+            // "Sept 5 2026" and similar four-letter abbreviations.
+            let (month, rest) = t.split_once(' ')?;
+            month
+                .eq_ignore_ascii_case("sept")
+                .then(|| NaiveDate::parse_from_str(&format!("Sep {rest}"), "%b %d %Y").ok())?
+        })
 }
 
 #[cfg(test)]
@@ -287,12 +337,22 @@ mod tests {
     #[test]
     fn dates() {
         let d = NaiveDate::from_ymd_opt(2026, 6, 20).unwrap();
-        for t in ["2026-06-20", "June 20, 2026", "Jun 20 2026", "20 June 2026", "jun 20, 2026"] {
+        for t in [
+            "2026-06-20",
+            "June 20, 2026",
+            "Jun 20 2026",
+            "20 June 2026",
+            "jun 20, 2026",
+        ] {
             assert_eq!(parse_date_text(t), Some(d), "{t}");
         }
         assert_eq!(parse_date(&Value::Number(46193.0)), Some(d));
-        assert_eq!(parse_date_text("Sept 5 2026"), NaiveDate::from_ymd_opt(2026, 9, 5));
+        assert_eq!(
+            parse_date_text("Sept 5 2026"),
+            NaiveDate::from_ymd_opt(2026, 9, 5)
+        );
         assert_eq!(parse_date_text("Junly 4"), None);
+        assert_eq!(parse_date_text("Junly 20 2026"), None);
     }
 
     #[test]

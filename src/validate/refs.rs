@@ -5,8 +5,7 @@ use std::collections::{HashMap, HashSet};
 use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
 use crate::load::Workbook;
 use crate::model::{
-    Authority, Component, HistoryRow, LayerFacts, Override, OverrideField, OverrideValue, Role,
-    Status, TargetType, LAYER_IDS,
+    Authority, HistoryRow, Override, OverrideField, OverrideValue, Status, TargetType, LAYER_IDS,
 };
 use crate::ruleset;
 
@@ -25,22 +24,18 @@ pub struct Ids {
 }
 
 impl Ids {
-    pub fn new(components: Option<&[Component]>, _layers: Option<&[LayerFacts]>) -> Self {
-        let cells = components
-            .unwrap_or_default()
-            .iter()
-            .map(|c| {
-                let unscored = if c.pending {
-                    Some("pending")
-                } else if c.role == Role::Info {
-                    Some("info")
-                } else {
-                    None
-                };
-                (c.cell_id.clone(), unscored)
-            })
-            .collect();
-        Self { cells, known: components.is_some() }
+    /// Ids of a workbook whose Components sheet could not be read: references go unchecked.
+    pub fn unknown() -> Self {
+        Self {
+            cells: HashMap::new(),
+            known: false,
+        }
+    }
+
+    /// Records a cell id seen on the Components sheet, with why it is not scored if it is not.
+    pub fn add(&mut self, id: String, unscored: Option<&'static str>) {
+        self.cells.entry(id).or_insert(unscored);
+        self.known = true;
     }
 
     fn cell_ids(&self) -> Vec<&str> {
@@ -51,7 +46,10 @@ impl Ids {
 }
 
 fn layer_of(text: &str) -> Option<&'static str> {
-    LAYER_IDS.iter().copied().find(|id| id.eq_ignore_ascii_case(text.trim()))
+    LAYER_IDS
+        .iter()
+        .copied()
+        .find(|id| id.eq_ignore_ascii_case(text.trim()))
 }
 
 /// Parses `Delegated|Ceded` (also `/`, `,` or `+` between the parts).
@@ -73,26 +71,44 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
         let id = r.required("override_id", "give the override an id such as `O1`");
-        let target_type: Option<TargetType> = r.choice("target_type", Some("an override targets a cell or a layer"));
-        let target = r.required("target_id", "the cell id (`1A.2`) or layer id (`2C`) overridden");
+        let target_type: Option<TargetType> =
+            r.choice("target_type", Some("an override targets a cell or a layer"));
+        let target = r.required(
+            "target_id",
+            "the cell id (`1A.2`) or layer id (`2C`) overridden",
+        );
         let field: Option<OverrideField> = r.choice("field", Some("the value overridden"));
         let value_text = r.required("value", "the value the analyst sets");
-        let justification = r.required("justification", "explain the departure from the computed value");
+        let justification = r.required(
+            "justification",
+            "explain the departure from the computed value",
+        );
         let analyst = r.required("analyst", "who made the call");
         let date = r.date("date", true);
-        let rs = r.required("ruleset", "the ruleset the override was judged under, e.g. v1.3");
+        let rs = r.required(
+            "ruleset",
+            "the ruleset the override was judged under, e.g. v1.3",
+        );
 
         if let Some(id) = &id {
             let place = r.place("override_id");
             if let Some(first) = seen_ids.insert(id.clone(), place.clone()) {
-                r.d.error(place, format!("duplicate override_id `{id}`"), Some(format!("{first} already uses it")));
+                r.d.error(
+                    place,
+                    format!("duplicate override_id `{id}`"),
+                    Some(format!("{first} already uses it")),
+                );
             }
         }
         let rs = rs.and_then(|name| match ruleset::find(&name) {
             Some(found) => Some(found.id.clone()),
             None => {
                 let place = r.place("ruleset");
-                r.d.error(place, format!("unknown ruleset `{name}`"), Some(expected_one_of(&name, &ruleset::names())));
+                r.d.error(
+                    place,
+                    format!("unknown ruleset `{name}`"),
+                    Some(expected_one_of(&name, &ruleset::names())),
+                );
                 None
             }
         });
@@ -100,7 +116,11 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
             let len = j.chars().count();
             if len < MIN_JUSTIFICATION {
                 let place = r.place("justification");
-                r.d.error(place, format!("justification is {len} characters, fewer than {MIN_JUSTIFICATION}"), Some("an override needs a reasoned justification the brief can print".into()));
+                r.d.error(
+                    place,
+                    format!("justification is {len} characters, fewer than {MIN_JUSTIFICATION}"),
+                    Some("an override needs a reasoned justification the brief can print".into()),
+                );
             }
         }
         // The target must exist and suit the field.
@@ -108,7 +128,11 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
             (Some(TargetType::Cell), Some(cell)) if ids.known => match ids.cells.get(&cell) {
                 Some(Some(why)) => {
                     let place = r.place("target_id");
-                    r.d.error(place, format!("cell {cell} is not scored ({why})"), Some("only a scored cell's authority can be overridden".into()));
+                    r.d.error(
+                        place,
+                        format!("cell {cell} is not scored ({why})"),
+                        Some("only a scored cell's authority can be overridden".into()),
+                    );
                     None
                 }
                 Some(None) => Some(cell),
@@ -126,7 +150,11 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
                 Some(l) => Some(l.to_string()),
                 None => {
                     let place = r.place("target_id");
-                    r.d.error(place, format!("unknown layer `{layer}`"), Some(expected_one_of(&layer, &LAYER_IDS)));
+                    r.d.error(
+                        place,
+                        format!("unknown layer `{layer}`"),
+                        Some(expected_one_of(&layer, &LAYER_IDS)),
+                    );
                     None
                 }
             },
@@ -136,15 +164,24 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
             let fits = matches!(
                 (tt, f),
                 (TargetType::Cell, OverrideField::Dapm)
-                    | (TargetType::Layer, OverrideField::StatusLevel | OverrideField::LayerAuthority)
+                    | (
+                        TargetType::Layer,
+                        OverrideField::StatusLevel | OverrideField::LayerAuthority
+                    )
             );
             if !fits {
                 let place = r.place("field");
                 let allowed = match tt {
                     TargetType::Cell => "a cell override sets `dapm`",
-                    TargetType::Layer => "a layer override sets `status_level` or `layer_authority`",
+                    TargetType::Layer => {
+                        "a layer override sets `status_level` or `layer_authority`"
+                    }
                 };
-                r.d.error(place, format!("field `{f}` does not apply to a {tt}"), Some(allowed.into()));
+                r.d.error(
+                    place,
+                    format!("field `{f}` does not apply to a {tt}"),
+                    Some(allowed.into()),
+                );
                 continue;
             }
         }
@@ -153,7 +190,9 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
                 let parsed = match f {
                     OverrideField::Dapm => Authority::parse(v).map(OverrideValue::Authority),
                     OverrideField::StatusLevel => Status::parse(v).map(OverrideValue::Status),
-                    OverrideField::LayerAuthority => parse_authorities(v).map(OverrideValue::Authorities),
+                    OverrideField::LayerAuthority => {
+                        parse_authorities(v).map(OverrideValue::Authorities)
+                    }
                 };
                 if parsed.is_none() {
                     let place = r.place("value");
@@ -171,13 +210,45 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
         if let (Some(target), Some(f)) = (&target, field) {
             if !seen_targets.insert((target.clone(), f)) {
                 let place = r.place("target_id");
-                r.d.error(place, format!("a second `{f}` override of {target}"), Some("keep one override per target and field".into()));
+                r.d.error(
+                    place,
+                    format!("a second `{f}` override of {target}"),
+                    Some("keep one override per target and field".into()),
+                );
             }
         }
-        if let (Some(override_id), Some(target_type), Some(target_id), Some(field), Some(value), Some(justification), Some(analyst), Some(date), Some(ruleset)) =
-            (id, target_type, target, field, value, justification, analyst, date, rs)
-        {
-            out.push(Override { override_id, target_type, target_id, field, value, justification, analyst, date, ruleset });
+        if let (
+            Some(override_id),
+            Some(target_type),
+            Some(target_id),
+            Some(field),
+            Some(value),
+            Some(justification),
+            Some(analyst),
+            Some(date),
+            Some(ruleset),
+        ) = (
+            id,
+            target_type,
+            target,
+            field,
+            value,
+            justification,
+            analyst,
+            date,
+            rs,
+        ) {
+            out.push(Override {
+                override_id,
+                target_type,
+                target_id,
+                field,
+                value,
+                justification,
+                analyst,
+                date,
+                ruleset,
+            });
         }
     }
     Some(out)
@@ -189,7 +260,10 @@ pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Ve
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
         let seq = r.integer("seq", true);
-        let doc_version = r.required("doc_version", "the document version this change belongs to, e.g. v1.3");
+        let doc_version = r.required(
+            "doc_version",
+            "the document version this change belongs to, e.g. v1.3",
+        );
         let date = r.date("date", false);
         let layer_text = r.required("layer_id", "a layer id, or * for the whole assessment");
         let layer_id = layer_text.and_then(|l| {
@@ -201,7 +275,11 @@ pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Ve
                 let place = r.place("layer_id");
                 let mut choices = LAYER_IDS.to_vec();
                 choices.push("*");
-                r.d.error(place, format!("unknown layer `{l}`"), Some(expected_one_of(&l, &choices)));
+                r.d.error(
+                    place,
+                    format!("unknown layer `{l}`"),
+                    Some(expected_one_of(&l, &choices)),
+                );
             }
             found
         });
@@ -210,7 +288,11 @@ pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Ve
             let is_layer = layer_of(target).is_some() || target == "*";
             if ids.known && !is_layer && !ids.cells.contains_key(target) {
                 let place = r.place("target_id");
-                r.d.error(place, format!("unknown target `{target}`"), Some("name a cell_id of the Components sheet, a layer id, or *".into()));
+                r.d.error(
+                    place,
+                    format!("unknown target `{target}`"),
+                    Some("name a cell_id of the Components sheet, a layer id, or *".into()),
+                );
             }
         }
         let field = r.text("field");
@@ -221,10 +303,26 @@ pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Ve
         let text = r.text("text");
         if render && text.is_none() {
             let place = r.place("text");
-            r.d.error(place, "`text` is empty but render = Y", Some("write the line the brief prints under the layer, or set render = N".into()));
+            r.d.error(
+                place,
+                "`text` is empty but render = Y",
+                Some("write the line the brief prints under the layer, or set render = N".into()),
+            );
         }
         if let (Some(seq), Some(doc_version), Some(layer_id)) = (seq, doc_version, layer_id) {
-            out.push(HistoryRow { seq, doc_version, date, layer_id, target_id, field, from_value, to_value, rule_id, render, text });
+            out.push(HistoryRow {
+                seq,
+                doc_version,
+                date,
+                layer_id,
+                target_id,
+                field,
+                from_value,
+                to_value,
+                rule_id,
+                render,
+                text,
+            });
         }
     }
     out.sort_by_key(|h| h.seq);

@@ -1,0 +1,242 @@
+//! Helpers shared by the integration tests: fixture workbooks built from the CoreWeave CSVs,
+//! edited cell by cell to break one rule at a time, and the real binary run on them.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub use layerbrief::xlsx::TextSheet;
+
+/// The sheets of the CoreWeave assessment, in workbook order.
+pub const SHEETS: &[&str] = &[
+    "Assessment",
+    "Summary",
+    "Columns",
+    "Components",
+    "Layers",
+    "Overrides",
+    "History",
+];
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("tests/fixtures").join(rel)
+}
+
+/// Reads a CSV as rows of strings, header included.
+pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)
+        .unwrap();
+    r.records()
+        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// The CoreWeave assessment as text sheets.
+pub fn coreweave() -> Book {
+    Book {
+        sheets: SHEETS
+            .iter()
+            .map(|name| TextSheet {
+                name: name.to_string(),
+                rows: read_csv(&fixture(&format!("coreweave/{name}.csv"))),
+            })
+            .collect(),
+    }
+}
+
+/// A workbook as text, to edit before writing.
+#[derive(Clone)]
+pub struct Book {
+    pub sheets: Vec<TextSheet>,
+}
+
+impl Book {
+    pub fn sheet(&mut self, name: &str) -> &mut TextSheet {
+        self.sheets
+            .iter_mut()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no sheet {name}"))
+    }
+
+    fn col(&mut self, sheet: &str, header: &str) -> usize {
+        let s = self.sheet(sheet);
+        s.rows[0]
+            .iter()
+            .position(|h| h == header)
+            .unwrap_or_else(|| panic!("no column {header}"))
+    }
+
+    /// Sets the cell of column `header` in the row whose first cell is `key`.
+    pub fn set(&mut self, sheet: &str, key: &str, header: &str, value: &str) -> &mut Self {
+        let c = self.col(sheet, header);
+        let s = self.sheet(sheet);
+        let row = s
+            .rows
+            .iter_mut()
+            .skip(1)
+            .find(|r| r[0] == key)
+            .unwrap_or_else(|| panic!("no row {key} in {sheet}"));
+        while row.len() <= c {
+            row.push(String::new());
+        }
+        row[c] = value.to_string();
+        self
+    }
+
+    /// Renames a header.
+    pub fn rename(&mut self, sheet: &str, header: &str, to: &str) -> &mut Self {
+        let c = self.col(sheet, header);
+        self.sheet(sheet).rows[0][c] = to.to_string();
+        self
+    }
+
+    /// Appends a row (values in header order).
+    pub fn push(&mut self, sheet: &str, row: &[&str]) -> &mut Self {
+        self.sheet(sheet)
+            .rows
+            .push(row.iter().map(|s| s.to_string()).collect());
+        self
+    }
+
+    /// Removes the row whose first cell is `key`.
+    pub fn remove(&mut self, sheet: &str, key: &str) -> &mut Self {
+        self.sheet(sheet).rows.retain(|r| r[0] != key);
+        self
+    }
+
+    pub fn drop_sheet(&mut self, name: &str) -> &mut Self {
+        self.sheets.retain(|s| s.name != name);
+        self
+    }
+
+    /// Writes an .xlsx, cells typed the way Excel types entries.
+    pub fn write_xlsx(&self, path: &Path) -> PathBuf {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(
+            path,
+            layerbrief::xlsx::workbook_bytes(&self.sheets).unwrap(),
+        )
+        .unwrap();
+        path.to_path_buf()
+    }
+
+    /// Writes an .xlsx where every cell is a text cell (numbers typed as text).
+    pub fn write_xlsx_all_text(&self, path: &Path) -> PathBuf {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        for s in &self.sheets {
+            let ws = wb.add_worksheet();
+            ws.set_name(&s.name).unwrap();
+            for (r, row) in s.rows.iter().enumerate() {
+                for (c, v) in row.iter().enumerate() {
+                    if !v.is_empty() {
+                        ws.write_string(r as u32, c as u16, v).unwrap();
+                    }
+                }
+            }
+        }
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        wb.save(path).unwrap();
+        path.to_path_buf()
+    }
+
+    /// Writes an OpenDocument spreadsheet with numbers, dates and booleans typed as
+    /// LibreOffice types them.
+    pub fn write_ods(&self, path: &Path) -> PathBuf {
+        use layerbrief::xlsx::{excel_type, Typed};
+        let esc = |s: &str| {
+            s.replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;")
+                .replace('"', "&quot;")
+        };
+        let mut content = String::from(
+            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>"#,
+        );
+        for s in &self.sheets {
+            content.push_str(&format!(r#"<table:table table:name="{}">"#, esc(&s.name)));
+            for (r, row) in s.rows.iter().enumerate() {
+                content.push_str("<table:table-row>");
+                for v in row {
+                    let typed = if r == 0 {
+                        Typed::Text(v)
+                    } else {
+                        excel_type(v)
+                    };
+                    let cell = match typed {
+                        Typed::Empty => "<table:table-cell/>".to_string(),
+                        Typed::Number(n) => format!(
+                            r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{n}</text:p></table:table-cell>"#
+                        ),
+                        Typed::Bool(b) => format!(
+                            r#"<table:table-cell office:value-type="boolean" office:boolean-value="{b}"><text:p>{b}</text:p></table:table-cell>"#
+                        ),
+                        Typed::Date(d) => format!(
+                            r#"<table:table-cell office:value-type="date" office:date-value="{d}"><text:p>{d}</text:p></table:table-cell>"#
+                        ),
+                        Typed::Text(t) => format!(
+                            r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
+                            esc(t)
+                        ),
+                    };
+                    content.push_str(&cell);
+                }
+                content.push_str("</table:table-row>");
+            }
+            content.push_str("</table:table>");
+        }
+        content.push_str("</office:spreadsheet></office:body></office:document-content>");
+        let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let file = std::fs::File::create(path).unwrap();
+        let mut zip = zip::ZipWriter::new(file);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        zip.start_file("mimetype", opts).unwrap();
+        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+            .unwrap();
+        zip.start_file("META-INF/manifest.xml", opts).unwrap();
+        zip.write_all(manifest.as_bytes()).unwrap();
+        zip.start_file("content.xml", opts).unwrap();
+        zip.write_all(content.as_bytes()).unwrap();
+        zip.finish().unwrap();
+        path.to_path_buf()
+    }
+}
+
+/// A fresh scratch folder for one test.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("layerbrief-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the real binary.
+pub fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `check` on a workbook; returns (exit code, stderr).
+pub fn check(path: &Path) -> (i32, String) {
+    let o = run(&["check", path.to_str().unwrap()], path.parent().unwrap());
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
