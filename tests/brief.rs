@@ -1,0 +1,324 @@
+//! The PDF brief: built by the real binary, read back with poppler and qpdf.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use common::*;
+
+/// `build` of `workbooks` into `out`; returns (exit code, stderr).
+fn build(dir: &Path, args: &[&str]) -> (i32, String) {
+    let o = run(&[&["build"], args].concat(), dir);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+fn tool(name: &str, args: &[&str]) -> (bool, String) {
+    let o = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name}: {e} (run scripts/setup.sh)"));
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+/// The CoreWeave brief, built once for the tests that only read it.
+fn coreweave_pdf() -> &'static PathBuf {
+    static PDF: OnceLock<PathBuf> = OnceLock::new();
+    PDF.get_or_init(|| {
+        let dir = scratch("brief-shared");
+        let (code, err) = build(
+            &root(),
+            &["inputs/coreweave.xlsx", "--out", dir.to_str().unwrap()],
+        );
+        assert_eq!(code, 0, "{err}");
+        dir.join("coreweave.pdf")
+    })
+}
+
+/// The text of a PDF in content order, running headers and footers dropped, whitespace folded.
+fn text(pdf: &Path, vendor: &str) -> String {
+    let (ok, raw) = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
+    assert!(ok, "{raw}");
+    let header = format!("{vendor} · ");
+    let body: Vec<&str> = raw
+        .lines()
+        .map(|l| l.trim_start_matches('\u{c}'))
+        .filter(|l| !l.starts_with(&header))
+        .filter(|l| {
+            let words: Vec<&str> = l.split_whitespace().collect();
+            !(words.len() >= 4
+                && words[words.len() - 4] == "Page"
+                && words[words.len() - 2] == "of")
+        })
+        .collect();
+    body.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The seed's sentences: split after `. `, `? `, `! ` and at line ends.
+fn sentences(seed: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in seed.lines() {
+        let mut start = 0;
+        let b = line.as_bytes();
+        for i in 0..b.len() {
+            if matches!(b[i], b'.' | b'?' | b'!') && b.get(i + 1) == Some(&b' ') {
+                out.push(line[start..=i].trim().to_string());
+                start = i + 1;
+            }
+        }
+        out.push(line[start..].trim().to_string());
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+#[test]
+fn brief_carries_every_sentence_of_the_seed() {
+    let seed = std::fs::read_to_string(fixture("coreweave-assessment-v1.3.txt")).unwrap();
+    let pdf_text = text(coreweave_pdf(), "CoreWeave");
+    let all = sentences(&seed);
+    assert!(all.len() > 150, "{}", all.len());
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|s| !pdf_text.contains(&s.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} of {} sentences missing: {missing:#?}",
+        missing.len(),
+        all.len()
+    );
+}
+
+#[test]
+fn brief_is_valid_with_fonts_embedded_and_metadata() {
+    let pdf = coreweave_pdf().to_str().unwrap();
+    let (ok, out) = tool("qpdf", &["--check", pdf]);
+    assert!(
+        ok && out.contains("No syntax or stream encoding errors"),
+        "{out}"
+    );
+    let (_, fonts) = tool("pdffonts", &[pdf]);
+    let rows: Vec<&str> = fonts
+        .lines()
+        .skip(2)
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert!(!rows.is_empty(), "{fonts}");
+    for row in rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(cols[cols.len() - 5], "yes", "font not embedded: {row}");
+        assert!(row.contains("Inter"), "{row}");
+    }
+    let (_, info) = tool("pdfinfo", &[pdf]);
+    for want in [
+        "Title:           CoreWeave — 4+1 Layer AI Infrastructure Assessment v1.3",
+        "Author:          Keith Townsend",
+        "Subject:         The Open-Substrate Neocloud",
+        "Keywords:        CoreWeave",
+        "CreationDate:    Sat Jun 20 00:00:00 2026 UTC",
+        "Tagged:          yes",
+        "Page size:       612 x 792 pts (letter)",
+    ] {
+        assert!(info.contains(want), "{want} not in\n{info}");
+    }
+    // PDF/A-2a and PDF/UA-1 are declared in the XMP metadata.
+    let bytes = std::fs::read(pdf).unwrap();
+    let s = String::from_utf8_lossy(&bytes);
+    assert!(
+        s.contains("<pdfaid:part>2</pdfaid:part>")
+            && s.contains("<pdfaid:conformance>A</pdfaid:conformance>")
+    );
+    assert!(s.contains("<pdfuaid:part>1</pdfuaid:part>"));
+}
+
+#[test]
+fn same_inputs_same_bytes() {
+    let dir = scratch("repro");
+    let (code, err) = build(
+        &root(),
+        &["inputs/coreweave.xlsx", "--out", dir.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(dir.join("coreweave.pdf")).unwrap(),
+        std::fs::read(coreweave_pdf()).unwrap()
+    );
+}
+
+#[test]
+fn analyst_markup_prints_literally() {
+    let dir = scratch("markup");
+    let nasty = r#"Cost #read("/etc/passwd") and $x^2$ with *bold* ] and // not a comment <lbl> @ref \ #{1+1}."#;
+    let mut b = coreweave();
+    b.set("Layers", "2C", "narrative", nasty)
+        .set("Components", "3.2", "text", nasty)
+        .set("Assessment", "vendor", "value", "Core*Weave #x")
+        .set("Assessment", "assessment_id", "value", "markup");
+    let path = b.write_xlsx(&dir.join("markup.xlsx"));
+    let (code, err) = build(&dir, &[path.to_str().unwrap(), "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let t = text(&dir.join("out/markup.pdf"), "Core*Weave #x");
+    assert_eq!(t.matches(nasty).count(), 2, "{t}");
+    assert!(t.contains("Core*Weave #x"));
+    assert!(!t.contains("root:x:0"), "a template read /etc/passwd");
+}
+
+#[test]
+fn invalid_workbook_leaves_the_earlier_brief() {
+    let dir = scratch("keep");
+    let path = coreweave().write_xlsx(&dir.join("coreweave.xlsx"));
+    let (code, err) = build(&dir, &["coreweave.xlsx"]);
+    assert_eq!(code, 0, "{err}");
+    let before = std::fs::read(dir.join("out/coreweave.pdf")).unwrap();
+    let mut b = coreweave();
+    b.set("Components", "2B.1", "role", "corr");
+    b.write_xlsx(&path);
+    let other = coreweave();
+    let mut other = other.clone();
+    other.set("Assessment", "assessment_id", "value", "other");
+    other.write_xlsx(&dir.join("other.xlsx"));
+    let (code, err) = build(&dir, &["."]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("./coreweave.xlsx: not built; the earlier brief, if any, is left as it was"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("out/coreweave.pdf")).unwrap(),
+        before
+    );
+    assert!(
+        dir.join("out/other.pdf").exists(),
+        "the valid workbook still builds"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn broken_template_reports_file_line_column() {
+    let dir = scratch("tpl");
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::fs::write(
+        dir.join("tpl/brief.typ"),
+        "#let data = json(\"/data.json\")\n= Brief\n#data.assessment.nope(\n",
+    )
+    .unwrap();
+    let (code, err) = build(
+        &dir,
+        &[
+            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
+            "--templates",
+            "tpl",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("error: "), "{err}");
+    assert!(err.contains("--> tpl/brief.typ:3:"), "{err}");
+    assert!(err.contains("3 | #data.assessment.nope("), "{err}");
+    assert!(!err.contains("SourceDiagnostic"), "{err}");
+    assert!(!dir.join("out/coreweave.pdf").exists());
+}
+
+#[test]
+fn templates_cannot_read_the_disk() {
+    let dir = scratch("jail");
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::fs::write(
+        dir.join("tpl/brief.typ"),
+        "#read(\"/../../../../etc/passwd\")\n",
+    )
+    .unwrap();
+    let (code, err) = build(
+        &dir,
+        &[
+            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
+            "--templates",
+            "tpl",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(!dir.join("out/coreweave.pdf").exists());
+    std::fs::write(
+        dir.join("tpl/brief.typ"),
+        "#import \"@preview/cetz:0.3.0\"\n",
+    )
+    .unwrap();
+    let (code, err) = build(
+        &dir,
+        &[
+            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
+            "--templates",
+            "tpl",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("packages are not available"), "{err}");
+}
+
+#[test]
+fn pending_assessment_is_marked_draft_on_every_page() {
+    let dir = scratch("draft");
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_status", "value", "pending");
+    let path = b.write_xlsx(&dir.join("draft.xlsx"));
+    let (code, err) = build(
+        &dir,
+        &[
+            path.to_str().unwrap(),
+            "--name-pattern",
+            "{{ vendor }}-{{ doc_version }}-draft.pdf",
+            "--paper",
+            "a4",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let pdf = dir.join("out/CoreWeave-v1.3-draft.pdf");
+    let (_, info) = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    let pages: usize = info.lines().find(|l| l.starts_with("Pages:")).unwrap()[6..]
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(
+        info.contains("595.276 x 841.89 pts (A4)") || info.contains("(A4)"),
+        "{info}"
+    );
+    for page in 1..=pages {
+        let p = page.to_string();
+        let (_, t) = tool(
+            "pdftotext",
+            &["-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
+        );
+        assert!(
+            t.to_uppercase().contains("DRAFT"),
+            "page {page} has no DRAFT mark"
+        );
+    }
+}
+
+#[test]
+fn name_pattern_cannot_leave_the_output_folder() {
+    let dir = scratch("escape");
+    let (code, err) = build(
+        &dir,
+        &[
+            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
+            "--name-pattern",
+            "../{{ assessment_id }}.pdf",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("which leaves the output folder"), "{err}");
+    assert!(!dir.join("coreweave.pdf").exists());
+}
