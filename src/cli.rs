@@ -28,6 +28,26 @@ pub enum Command {
     Build(BuildArgs),
     /// Write a blank assessment workbook to start from.
     Init(InitArgs),
+    /// Report what changes when assessments are scored under another ruleset.
+    Rescore(RescoreArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RescoreArgs {
+    /// The ruleset the briefs were scored under (e.g. v1.2)
+    #[arg(long, value_name = "VER")]
+    pub from: String,
+    /// The new ruleset (e.g. v1.3)
+    #[arg(long, value_name = "VER")]
+    pub to: String,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Print one JSON object instead of a report
+    #[arg(long)]
+    pub json: bool,
+    /// Write the proposed History rows to this CSV (one file per assessment when several)
+    #[arg(long, value_name = "FILE.csv")]
+    pub history: Option<PathBuf>,
 }
 
 /// Where the workbooks are.
@@ -91,6 +111,32 @@ pub struct BuildArgs {
     /// PDF standards, comma-separated (e.g. ua-1,a-2a; `none` for plain PDF)
     #[arg(long, value_name = "LIST", default_value = "ua-1,a-2a")]
     pub pdf_standard: String,
+    /// Rebuild every brief, even those the manifest says are up to date
+    #[arg(long)]
+    pub force: bool,
+    /// Build only the K-th of N deterministic slices of the inputs (1-based), e.g. 2/8
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub shard: Option<(u32, u32)>,
+    /// Keep running and rebuild when a workbook or template is saved
+    #[arg(long)]
+    pub watch: bool,
+}
+
+/// Parses `K/N` with 1 ≤ K ≤ N.
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/8")?;
+    let k: u32 = k
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{k}` is not a whole number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{n}` is not a whole number"))?;
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("expected 1 ≤ K ≤ N, found {k}/{n}"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Debug, Args)]

@@ -113,6 +113,11 @@ fn parse_rulesets(text: &str) -> Result<Vec<Ruleset>, String> {
     Ok(out)
 }
 
+/// A fingerprint of the embedded rulesets and layers data, for build manifests.
+pub fn data_fingerprint() -> String {
+    crate::manifest::sha256_hex(format!("{RULESETS_CSV}\u{0}{LAYERS_CSV}").as_bytes())
+}
+
 /// Every shipped ruleset, oldest first.
 pub fn all() -> &'static [Ruleset] {
     static RULESETS: OnceLock<Vec<Ruleset>> = OnceLock::new();

@@ -5,9 +5,10 @@
 //! workbook is invalid or not a workbook (the others are still processed); 2 for usage
 //! errors (unknown ruleset, bad option) and I/O errors (unreadable folder, unwritable output).
 
-mod build;
+pub mod build;
 mod check;
 mod init;
+mod rescore;
 mod score;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +55,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Score(a) => score::run(a),
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
+        Command::Rescore(a) => rescore::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("error: {msg}");
@@ -132,27 +134,31 @@ pub enum Rejected {
 }
 
 impl Rejected {
-    /// Prints the rejection to stderr.
-    pub fn report(&self) {
+    /// The rejection as text: every diagnostic, then a count.
+    pub fn render(&self) -> String {
         match self {
-            Rejected::Load(e) => eprintln!("error: {e}"),
+            Rejected::Load(e) => format!("error: {e}\n"),
             Rejected::Invalid(diags) => {
+                let mut out = String::new();
                 for d in diags {
-                    eprintln!("{d}\n");
+                    out.push_str(&format!("{d}\n\n"));
                 }
                 let errors = diags
                     .iter()
                     .filter(|d| d.severity == Severity::Error)
                     .count();
                 if let Some(d) = diags.first() {
-                    eprintln!(
-                        "{}: {errors} error{} found",
-                        d.file.display(),
-                        if errors == 1 { "" } else { "s" }
-                    );
+                    let s = if errors == 1 { "" } else { "s" };
+                    out.push_str(&format!("{}: {errors} error{s} found\n", d.file.display()));
                 }
+                out
             }
         }
+    }
+
+    /// Prints the rejection to stderr.
+    pub fn report(&self) {
+        eprint!("{}", self.render());
     }
 }
 
@@ -166,6 +172,25 @@ pub struct Prepared {
 /// Load → validate → score under the workbook's ruleset or `methodology`.
 pub fn prepare(path: &Path, methodology: Option<&Ruleset>) -> Result<Prepared, Rejected> {
     let wb = load::load(path).map_err(Rejected::Load)?;
+    finish(wb, methodology)
+}
+
+/// [`prepare`] from the workbook's bytes, already read.
+pub fn prepare_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    methodology: Option<&Ruleset>,
+) -> Result<Prepared, Rejected> {
+    let wb = load::load_bytes(path, bytes).map_err(|reason| {
+        Rejected::Load(LoadError {
+            path: path.to_path_buf(),
+            reason,
+        })
+    })?;
+    finish(wb, methodology)
+}
+
+fn finish(wb: load::Workbook, methodology: Option<&Ruleset>) -> Result<Prepared, Rejected> {
     let v = validate(&wb).map_err(Rejected::Invalid)?;
     let rs = match methodology {
         Some(rs) => rs,

@@ -1,0 +1,459 @@
+//! Building many briefs: incremental, in parallel, with progress.
+//!
+//! Policy: workbooks whose manifest entry is fresh are skipped unless forced; the rest are
+//! loaded, validated and scored in parallel, checked for two workbooks claiming one output
+//! file, then typeset in parallel on rayon's pool, all sharing one [`Engine`] (fonts,
+//! library, parsed templates). One failure never stops the others. Each brief's messages
+//! are printed together when it finishes, so parallel output never interleaves.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::json;
+
+use crate::commands::{prepare_bytes, Outcome, Prepared};
+use crate::manifest::{self, KeyBuilder, Manifest};
+use crate::output::{output_name, write_atomic};
+use crate::render::{self, Engine, RenderOptions};
+use crate::ruleset::Ruleset;
+
+/// The checked configuration of a build.
+#[derive(Debug, Clone)]
+pub struct BuildConfig {
+    pub files: Vec<PathBuf>,
+    pub out: PathBuf,
+    /// Score under this ruleset instead of each workbook's own.
+    pub methodology: Option<&'static Ruleset>,
+    pub name_pattern: String,
+    pub render: RenderOptions,
+    /// Rebuild even when the manifest says a brief is up to date.
+    pub force: bool,
+    /// Build only slice K of N (1-based) of the inputs.
+    pub shard: Option<(u32, u32)>,
+}
+
+/// What happened to one workbook.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    Built {
+        pages: usize,
+        bytes: usize,
+        secs: f64,
+    },
+    Unchanged,
+    /// Not a workbook, or validation failed.
+    Invalid,
+    /// Typesetting or writing failed (template or I/O problem).
+    Failed,
+}
+
+/// One workbook's result.
+#[derive(Debug, Clone)]
+pub struct BriefResult {
+    pub source: PathBuf,
+    /// The PDF, when built or unchanged.
+    pub target: Option<PathBuf>,
+    pub status: Status,
+}
+
+/// The whole build.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub results: Vec<BriefResult>,
+    pub secs: f64,
+    pub outcome: Outcome,
+}
+
+impl Summary {
+    fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
+        self.results.iter().filter(|r| f(&r.status)).count()
+    }
+
+    /// "3 built, 21 unchanged, 0 failed in 1.2 s".
+    pub fn line(&self) -> String {
+        format!(
+            "{} built, {} unchanged, {} failed in {:.1} s",
+            self.count(|s| matches!(s, Status::Built { .. })),
+            self.count(|s| *s == Status::Unchanged),
+            self.count(|s| matches!(s, Status::Invalid | Status::Failed)),
+            self.secs
+        )
+    }
+}
+
+/// Selects slice `k` of `n` (1-based): inputs ordered by file name, then every n-th.
+/// Every machine of a job array sees the same inputs, so the slices partition them exactly.
+pub fn shard(files: &[PathBuf], k: u32, n: u32) -> Vec<PathBuf> {
+    let mut sorted: Vec<&PathBuf> = files.iter().collect();
+    sorted.sort_by(|a, b| (a.file_name(), a.as_os_str()).cmp(&(b.file_name(), b.as_os_str())));
+    sorted
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| (*i as u32) % n == k - 1)
+        .map(|(_, p)| p.clone())
+        .collect()
+}
+
+/// Progress on stderr: a bar on a terminal, plain lines when piped.
+pub struct Reporter {
+    bar: Option<ProgressBar>,
+}
+
+impl Reporter {
+    pub fn new(total: usize) -> Self {
+        let bar = (std::io::stderr().is_terminal() && total > 1).then(|| {
+            let bar = ProgressBar::new(total as u64);
+            if let Ok(style) = ProgressStyle::with_template(
+                "{bar:32.cyan/blue} {pos}/{len} briefs {elapsed} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Self { bar }
+    }
+
+    /// Prints a block of lines above the bar.
+    pub fn print(&self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        let text = text.trim_end();
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{text}")),
+            None => eprintln!("{text}"),
+        }
+    }
+
+    fn tick(&self) {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// The canonical name of a workbook in the manifest.
+fn source_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+struct Pending {
+    source: PathBuf,
+    bytes: Vec<u8>,
+    key: String,
+}
+
+struct Ready {
+    source: PathBuf,
+    key: String,
+    prepared: Prepared,
+    name: PathBuf,
+}
+
+/// Builds every workbook of `config` into `config.out`.
+pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summary {
+    let started = Instant::now();
+    let manifest_path = manifest::path(&config.out, config.shard);
+    let (mut manifest, warning) = Manifest::load(&manifest_path);
+    if let Some(w) = warning {
+        reporter.print(&format!("warning: {w}"));
+    }
+    let shaping = KeyBuilder::default()
+        .part("version", env!("CARGO_PKG_VERSION").as_bytes())
+        .part("rulesets", crate::ruleset::data_fingerprint().as_bytes())
+        .part("templates", engine.templates().digest().as_bytes())
+        .part("fonts", render::world::fonts_digest().as_bytes())
+        .part(
+            "methodology",
+            config
+                .methodology
+                .map(|r| r.id.as_str())
+                .unwrap_or("")
+                .as_bytes(),
+        )
+        .part("name", config.name_pattern.as_bytes())
+        .part("options", format!("{:?}", config.render).as_bytes())
+        .finish();
+
+    let mut results: Vec<BriefResult> = Vec::new();
+    let mut pending = Vec::new();
+    for source in &config.files {
+        let bytes = match std::fs::read(source) {
+            Ok(b) => b,
+            Err(e) => {
+                reporter.print(&format!(
+                    "error: {}: cannot read the file ({e})",
+                    source.display()
+                ));
+                results.push(BriefResult {
+                    source: source.clone(),
+                    target: None,
+                    status: Status::Invalid,
+                });
+                continue;
+            }
+        };
+        let key = KeyBuilder::default()
+            .part("shaping", shaping.as_bytes())
+            .part("workbook", &bytes)
+            .finish();
+        if !config.force {
+            if let Some(e) = manifest.is_fresh(&source_key(source), &key, &config.out) {
+                let target = config.out.join(&e.output);
+                results.push(BriefResult {
+                    source: source.clone(),
+                    target: Some(target),
+                    status: Status::Unchanged,
+                });
+                continue;
+            }
+        }
+        pending.push(Pending {
+            source: source.clone(),
+            bytes,
+            key,
+        });
+    }
+
+    // Stage 1–3 in parallel: load, validate, score, and name the output.
+    let prepared: Vec<Result<Ready, (PathBuf, Status, String)>> = pending
+        .into_par_iter()
+        .map(|p| {
+            let prepared = match prepare_bytes(&p.source, p.bytes, config.methodology) {
+                Ok(x) => x,
+                Err(r) => {
+                    let mut log = r.render();
+                    log.push_str(&format!(
+                        "{}: not built; the earlier brief, if any, is left as it was\n",
+                        p.source.display()
+                    ));
+                    return Err((p.source, Status::Invalid, log));
+                }
+            };
+            let m = &prepared.scored.assessment.meta;
+            let vars = json!({
+                "assessment_id": m.assessment_id,
+                "vendor": m.vendor,
+                "doc_version": m.doc_version,
+                "methodology": prepared.scored.ruleset.id,
+                "date": m.date_assessed.format("%Y-%m-%d").to_string(),
+            });
+            match output_name(&config.name_pattern, &vars) {
+                Ok(name) => Ok(Ready {
+                    source: p.source,
+                    key: p.key,
+                    prepared,
+                    name,
+                }),
+                Err(e) => Err((
+                    p.source.clone(),
+                    Status::Failed,
+                    format!("error: {}: {e}\n", p.source.display()),
+                )),
+            }
+        })
+        .collect();
+
+    // Two workbooks must not write one file: the first (in input order) keeps it.
+    let mut claimed: HashMap<PathBuf, PathBuf> = results
+        .iter()
+        .filter_map(|r| Some((r.target.clone()?, r.source.clone())))
+        .collect();
+    let mut ready = Vec::new();
+    for item in prepared {
+        match item {
+            Ok(r) => {
+                let target = config.out.join(&r.name);
+                if let Some(first) = claimed.get(&target) {
+                    reporter.print(&format!(
+                        "error: {}: would write {}, which {} also writes\n  help: give each assessment its own assessment_id",
+                        r.source.display(),
+                        target.display(),
+                        first.display()
+                    ));
+                    results.push(BriefResult {
+                        source: r.source,
+                        target: None,
+                        status: Status::Invalid,
+                    });
+                } else {
+                    claimed.insert(target, r.source.clone());
+                    ready.push(r);
+                }
+            }
+            Err((source, status, log)) => {
+                reporter.print(&log);
+                reporter.tick();
+                results.push(BriefResult {
+                    source,
+                    target: None,
+                    status,
+                });
+            }
+        }
+    }
+
+    // Stage 4–5 in parallel: typeset and write.
+    let built: Vec<(BriefResult, Option<(String, manifest::Entry)>)> = ready
+        .into_par_iter()
+        .map(|r| {
+            let t0 = Instant::now();
+            let mut log = String::new();
+            for w in &r.prepared.warnings {
+                log.push_str(&format!("{w}\n"));
+            }
+            let rendered = render::render(engine, &r.prepared.scored, &config.render);
+            comemo::evict(10);
+            let target = config.out.join(&r.name);
+            let result = match rendered {
+                Err(e) => {
+                    log.push_str(&format!(
+                        "{e}\n{}: not built (typesetting failed)\n",
+                        r.source.display()
+                    ));
+                    (
+                        BriefResult {
+                            source: r.source,
+                            target: None,
+                            status: Status::Failed,
+                        },
+                        None,
+                    )
+                }
+                Ok(doc) => {
+                    for w in &doc.warnings {
+                        log.push_str(&format!("{w}\n  --> {}\n", r.source.display()));
+                    }
+                    match write_atomic(&target, &doc.pdf) {
+                        Err(e) => {
+                            log.push_str(&format!(
+                                "error: {}: cannot write ({e})\n",
+                                target.display()
+                            ));
+                            (
+                                BriefResult {
+                                    source: r.source,
+                                    target: None,
+                                    status: Status::Failed,
+                                },
+                                None,
+                            )
+                        }
+                        Ok(()) => {
+                            let secs = t0.elapsed().as_secs_f64();
+                            log.push_str(&format!(
+                                "built {} ({} pages, {} KiB, {secs:.2} s)\n",
+                                target.display(),
+                                doc.pages,
+                                doc.pdf.len().div_ceil(1024)
+                            ));
+                            let entry = manifest::Entry {
+                                key: r.key,
+                                output: r.name.clone(),
+                                pdf_sha256: manifest::sha256_hex(&doc.pdf),
+                            };
+                            let status = Status::Built {
+                                pages: doc.pages,
+                                bytes: doc.pdf.len(),
+                                secs,
+                            };
+                            (
+                                BriefResult {
+                                    source: r.source.clone(),
+                                    target: Some(target),
+                                    status,
+                                },
+                                Some((source_key(&r.source), entry)),
+                            )
+                        }
+                    }
+                }
+            };
+            reporter.print(&log);
+            reporter.tick();
+            result
+        })
+        .collect();
+
+    for (result, entry) in built {
+        match entry {
+            Some((k, e)) => {
+                manifest.briefs.insert(k, e);
+            }
+            None => {
+                manifest.briefs.remove(&source_key(&result.source));
+            }
+        }
+        results.push(result);
+    }
+    for r in &results {
+        if matches!(r.status, Status::Invalid | Status::Failed) {
+            manifest.briefs.remove(&source_key(&r.source));
+        }
+    }
+    reporter.finish();
+    let mut outcome = Outcome::Ok;
+    for r in &results {
+        outcome = outcome.max(match r.status {
+            Status::Invalid => Outcome::Invalid,
+            Status::Failed => Outcome::Failure,
+            _ => Outcome::Ok,
+        });
+    }
+    if results.iter().any(|r| !matches!(r.status, Status::Invalid)) || !manifest.briefs.is_empty() {
+        if let Err(e) = manifest.save(&manifest_path) {
+            reporter.print(&format!(
+                "error: {}: cannot write the manifest ({e})",
+                manifest_path.display()
+            ));
+            outcome = Outcome::Failure;
+        }
+    }
+    // Report in input order.
+    let order: HashMap<&PathBuf, usize> = config
+        .files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f, i))
+        .collect();
+    results.sort_by_key(|r| order.get(&r.source).copied().unwrap_or(usize::MAX));
+    Summary {
+        results,
+        secs: started.elapsed().as_secs_f64(),
+        outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_exactly() {
+        let files: Vec<PathBuf> = (0..23)
+            .map(|i| PathBuf::from(format!("in/w{i:02}.xlsx")))
+            .collect();
+        let mut all: Vec<PathBuf> = (1..=4).flat_map(|k| shard(&files, k, 4)).collect();
+        all.sort();
+        assert_eq!(all, files);
+        let sizes: Vec<usize> = (1..=4).map(|k| shard(&files, k, 4).len()).collect();
+        assert_eq!(sizes, [6, 6, 6, 5]);
+        // Order of discovery does not matter.
+        let mut reversed = files.clone();
+        reversed.reverse();
+        assert_eq!(shard(&reversed, 2, 4), shard(&files, 2, 4));
+    }
+}

@@ -1,0 +1,113 @@
+//! `layerbrief rescore`: the changes a methodology bump brings, for review.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::{collect_inputs, methodology, prepare, Fatal, Outcome};
+use crate::cli::RescoreArgs;
+use crate::rescore::{history_rows, rescore, Rescore};
+
+pub fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
+    let from = methodology(Some(&args.from))?.ok_or_else(|| Fatal("--from is required".into()))?;
+    let to = methodology(Some(&args.to))?.ok_or_else(|| Fatal("--to is required".into()))?;
+    let (files, errors) = collect_inputs(&args.inputs.paths);
+    let mut outcome = Outcome::Ok;
+    for e in &errors {
+        eprintln!("error: {e}");
+        outcome = Outcome::Failure;
+    }
+    let mut reports: Vec<(Rescore, Vec<Vec<String>>)> = Vec::new();
+    for file in &files {
+        match prepare(file, Some(to)) {
+            Ok(p) => {
+                let a = &p.scored.assessment;
+                let r = rescore(a, from, to);
+                let rows = history_rows(a, to, &r);
+                reports.push((r, rows));
+            }
+            Err(rej) => {
+                rej.report();
+                outcome = outcome.max(Outcome::Invalid);
+            }
+        }
+    }
+    if let Some(path) = &args.history {
+        let several = reports.len() > 1;
+        for (r, rows) in &reports {
+            let target = if several {
+                per_assessment(path, &r.assessment_id)
+            } else {
+                path.clone()
+            };
+            write_csv(&target, rows)?;
+            eprintln!(
+                "wrote {} ({} proposed History rows)",
+                target.display(),
+                rows.len() - 1
+            );
+        }
+    }
+    if args.json {
+        let assessments: Vec<_> = reports
+            .iter()
+            .map(|(r, _)| json!({"assessment_id": r.assessment_id, "changes": r.changes, "review": r.review, "overrides": r.overrides}))
+            .collect();
+        let out = json!({"from": from.id, "to": to.id, "assessments": assessments});
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    } else {
+        for (r, _) in &reports {
+            print!("{}", text(r, &from.id, &to.id));
+        }
+    }
+    Ok(outcome)
+}
+
+fn per_assessment(path: &std::path::Path, id: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "history".into());
+    path.with_file_name(format!("{stem}-{id}.csv"))
+}
+
+fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) -> Result<(), Fatal> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        w.write_record(row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| Fatal(e.to_string()))?;
+    crate::output::write_atomic(path, &bytes).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+}
+
+fn text(r: &Rescore, from: &str, to: &str) -> String {
+    let value = |v: &serde_json::Value| match v {
+        serde_json::Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect::<Vec<_>>()
+            .join(" | "),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let n = r.changes.len();
+    let mut out = format!(
+        "{}: {from} → {to}, {n} change{}\n",
+        r.assessment_id,
+        if n == 1 { "" } else { "s" }
+    );
+    for c in &r.changes {
+        let arrow = format!("{} → {}", value(&c.from), value(&c.to));
+        out.push_str(&format!(
+            "  {:<6} {:<16} {:<36} {}\n",
+            c.target, c.kind, arrow, c.rule
+        ));
+    }
+    for rv in &r.review {
+        out.push_str(&format!("  review: {}\n", rv.message));
+    }
+    for o in &r.overrides {
+        out.push_str(&format!("  override: {}\n", o.message));
+    }
+    out
+}

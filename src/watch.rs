@@ -1,0 +1,96 @@
+//! `build --watch`: rebuild when a workbook or template is saved.
+//!
+//! Policy: watch the input folders (or the folders of input files) and the templates folder;
+//! after a burst of file events settles, collect the inputs again (new workbooks join),
+//! reload custom templates, run the same incremental build and print one status line.
+//! Events from the output folder, office lock files and temporary files are ignored.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::batch::{self, Reporter};
+use crate::cli::BuildArgs;
+use crate::commands::build::{config, load_templates};
+use crate::commands::{Fatal, Outcome};
+use crate::render::Engine;
+
+/// Whether an event on `path` can change a brief.
+fn relevant(path: &Path, out: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let out_abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
+    let in_out = path.starts_with(out) || path.starts_with(&out_abs);
+    !in_out
+        && !name.starts_with("~$")
+        && !name.starts_with(".~lock")
+        && !name.ends_with(".tmp")
+        && !name.starts_with('.')
+}
+
+fn once(args: &BuildArgs) -> Result<(Outcome, String), Fatal> {
+    let (config, errors) = config(args)?;
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    let engine = Engine::new(load_templates(args.templates.as_ref())?);
+    let summary = batch::build(&engine, &config, &Reporter::new(0));
+    Ok((summary.outcome, summary.line()))
+}
+
+pub fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            let _ = tx.send(event.paths);
+        }
+    })
+    .map_err(|e| Fatal(format!("cannot watch for changes: {e}")))?;
+    let default = [PathBuf::from("inputs")];
+    let inputs = if args.inputs.paths.is_empty() {
+        &default[..]
+    } else {
+        &args.inputs.paths[..]
+    };
+    let mut watched = Vec::new();
+    for p in inputs.iter().chain(args.templates.iter()) {
+        let (target, mode) = if p.is_dir() {
+            (p.clone(), RecursiveMode::Recursive)
+        } else {
+            (
+                p.parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .map_or(PathBuf::from("."), Path::to_path_buf),
+                RecursiveMode::NonRecursive,
+            )
+        };
+        watcher
+            .watch(&target, mode)
+            .map_err(|e| Fatal(format!("cannot watch {}: {e}", target.display())))?;
+        watched.push(target.display().to_string());
+    }
+    eprintln!("watching {} (Ctrl-C to stop)", watched.join(", "));
+    let stamp = || chrono::Local::now().format("%H:%M:%S");
+    let (_, line) = once(args)?;
+    eprintln!("[{}] {line}", stamp());
+    loop {
+        let Ok(paths) = rx.recv() else {
+            return Ok(Outcome::Ok);
+        };
+        let mut hit = paths.iter().any(|p| relevant(p, &args.out));
+        // Let a burst of events (save = write temp, rename, touch) settle.
+        while let Ok(more) = rx.recv_timeout(Duration::from_millis(300)) {
+            hit |= more.iter().any(|p| relevant(p, &args.out));
+        }
+        if hit {
+            match once(args) {
+                Ok((_, line)) => eprintln!("[{}] {line}", stamp()),
+                Err(Fatal(msg)) => eprintln!("[{}] error: {msg}", stamp()),
+            }
+        }
+    }
+}

@@ -1,0 +1,305 @@
+//! Batches: incremental rebuilds, methodology bumps, shards and watch mode.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// Writes `n` copies of the CoreWeave workbook with distinct ids into `dir/in`.
+fn copies(dir: &Path, n: usize) {
+    for i in 0..n {
+        let mut b = coreweave();
+        b.set(
+            "Assessment",
+            "assessment_id",
+            "value",
+            &format!("cw-{i:02}"),
+        );
+        b.write_xlsx(&dir.join(format!("in/cw-{i:02}.xlsx")));
+    }
+}
+
+fn build(dir: &Path, extra: &[&str]) -> String {
+    let o = run(&[&["build", "in", "--out", "out"], extra].concat(), dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    err.lines().last().unwrap_or_default().to_string()
+}
+
+fn starts(line: &str, want: &str) {
+    assert!(line.starts_with(want), "expected `{want}…`, got `{line}`");
+}
+
+#[test]
+fn incremental_builds_rebuild_only_what_changed() {
+    let dir = scratch("incremental");
+    copies(&dir, 3);
+    starts(&build(&dir, &[]), "3 built, 0 unchanged, 0 failed");
+    let first = std::fs::read(dir.join("out/cw-01.pdf")).unwrap();
+    starts(&build(&dir, &[]), "0 built, 3 unchanged, 0 failed");
+
+    // Editing one workbook rebuilds one brief.
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "cw-01").set(
+        "Layers",
+        "3",
+        "headline",
+        "W&B developer plane, captive",
+    );
+    b.write_xlsx(&dir.join("in/cw-01.xlsx"));
+    starts(&build(&dir, &[]), "1 built, 2 unchanged, 0 failed");
+    assert_ne!(std::fs::read(dir.join("out/cw-01.pdf")).unwrap(), first);
+
+    // A PDF deleted or edited by hand is rebuilt; a corrupt manifest means a full rebuild.
+    std::fs::remove_file(dir.join("out/cw-02.pdf")).unwrap();
+    starts(&build(&dir, &[]), "1 built, 2 unchanged, 0 failed");
+    std::fs::write(
+        dir.join("out/.layerbrief-manifest.json"),
+        b"{\"format\": 1, \"briefs\": [",
+    )
+    .unwrap();
+    starts(&build(&dir, &[]), "3 built, 0 unchanged, 0 failed");
+    starts(&build(&dir, &["--force"]), "3 built, 0 unchanged, 0 failed");
+
+    // Another ruleset rebuilds every brief it affects.
+    starts(
+        &build(&dir, &["--methodology", "v1.2"]),
+        "3 built, 0 unchanged, 0 failed",
+    );
+    starts(
+        &build(&dir, &["--methodology", "v1.2"]),
+        "0 built, 3 unchanged, 0 failed",
+    );
+}
+
+#[test]
+fn a_template_change_rebuilds_all() {
+    let dir = scratch("tpl-change");
+    copies(&dir, 2);
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::fs::write(dir.join("tpl/brief.typ"), "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= #data.assessment.vendor\n").unwrap();
+    starts(
+        &build(&dir, &["--templates", "tpl"]),
+        "2 built, 0 unchanged, 0 failed",
+    );
+    starts(
+        &build(&dir, &["--templates", "tpl"]),
+        "0 built, 2 unchanged, 0 failed",
+    );
+    std::fs::write(dir.join("tpl/brief.typ"), "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= Brief: #data.assessment.vendor\n").unwrap();
+    starts(
+        &build(&dir, &["--templates", "tpl"]),
+        "2 built, 0 unchanged, 0 failed",
+    );
+}
+
+#[test]
+fn shards_partition_the_inputs() {
+    let dir = scratch("shards");
+    copies(&dir, 5);
+    let mut seen = Vec::new();
+    for k in 1..=3 {
+        let out = format!("out{k}");
+        let o = run(
+            &[
+                "build",
+                "in",
+                "--out",
+                &out,
+                "--shard",
+                &format!("{k}/3"),
+                "--pdf-standard",
+                "none",
+            ],
+            &dir,
+        );
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        for e in std::fs::read_dir(dir.join(&out)).unwrap() {
+            let name = e.unwrap().file_name().to_string_lossy().into_owned();
+            if name.ends_with(".pdf") {
+                seen.push(name);
+            }
+        }
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            "cw-00.pdf",
+            "cw-01.pdf",
+            "cw-02.pdf",
+            "cw-03.pdf",
+            "cw-04.pdf"
+        ]
+    );
+    let o = run(&["build", "in", "--shard", "4/3"], &dir);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn rescore_reports_exactly_the_bump() {
+    let o = run(
+        &[
+            "rescore",
+            "--from",
+            "v1.2",
+            "--to",
+            "v1.3",
+            "inputs/coreweave.xlsx",
+            "--json",
+        ],
+        &root(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (v["from"].as_str(), v["to"].as_str()),
+        (Some("v1.2"), Some("v1.3"))
+    );
+    let changes = &v["assessments"][0]["changes"];
+    assert_eq!(
+        changes,
+        &serde_json::json!([
+            {"target": "1A.1", "kind": "dapm", "from": "Retained", "to": "Delegated", "rule": "R-MANAGED-SERVICE"},
+            {"target": "1A.2", "kind": "dapm", "from": "Retained", "to": "Delegated", "rule": "R-MANAGED-SERVICE"},
+            {"target": "1A", "kind": "layer_authority", "from": ["Retained", "Ceded"], "to": ["Delegated", "Ceded"], "rule": "R-MANAGED-SERVICE"},
+            {"target": "2C", "kind": "status_level", "from": "moderate", "to": "gap", "rule": "R-2C-THRESHOLD"},
+        ])
+    );
+    let review: Vec<&str> = v["assessments"][0]["review"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["target"].as_str().unwrap())
+        .collect();
+    assert!(
+        review.contains(&"1A") && review.contains(&"2C"),
+        "{review:?}"
+    );
+}
+
+#[test]
+fn rescore_proposes_history_rows() {
+    let dir = scratch("history");
+    let o = run(
+        &[
+            "rescore",
+            "--from",
+            "v1.2",
+            "--to",
+            "v1.3",
+            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
+            "--history",
+            "h.csv",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let rows = read_csv(&dir.join("h.csv"));
+    assert_eq!(
+        rows[0],
+        [
+            "seq",
+            "doc_version",
+            "date",
+            "layer_id",
+            "target_id",
+            "field",
+            "from_value",
+            "to_value",
+            "rule_id",
+            "render",
+            "text"
+        ]
+    );
+    assert_eq!(
+        rows[1],
+        [
+            "9",
+            "v1.3",
+            "Jun 20 2026",
+            "1A",
+            "1A.1",
+            "dapm",
+            "Retained",
+            "Delegated",
+            "R-MANAGED-SERVICE",
+            "N",
+            ""
+        ]
+    );
+    assert_eq!(
+        rows[3],
+        [
+            "11",
+            "v1.3",
+            "Jun 20 2026",
+            "1A",
+            "1A",
+            "layer_authority",
+            "Retained|Ceded",
+            "Delegated|Ceded",
+            "R-MANAGED-SERVICE",
+            "N",
+            ""
+        ]
+    );
+    assert_eq!(rows.len(), 5);
+    // The rows paste into a workbook that still validates.
+    let mut b = coreweave();
+    for r in &rows[1..] {
+        b.push("History", &r.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    let (code, err) = check(&b.write_xlsx(&dir.join("pasted.xlsx")));
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn watch_rebuilds_on_save() {
+    let dir = scratch("watch");
+    copies(&dir, 1);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        .args([
+            "build",
+            "--watch",
+            "in",
+            "--out",
+            "out",
+            "--pdf-standard",
+            "none",
+        ])
+        .current_dir(&dir)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pdf = dir.join("out/cw-00.pdf");
+    let wait = |cond: &dyn Fn() -> bool| {
+        let t0 = Instant::now();
+        while !cond() && t0.elapsed() < Duration::from_secs(90) {
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        cond()
+    };
+    let built = wait(&|| pdf.exists());
+    let before = std::fs::read(&pdf).unwrap_or_default();
+    std::thread::sleep(Duration::from_millis(500));
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "cw-00").set(
+        "Assessment",
+        "doc_version",
+        "value",
+        "v1.4",
+    );
+    b.write_xlsx(&dir.join("in/cw-00.xlsx"));
+    let rebuilt = wait(&|| {
+        std::fs::read(&pdf)
+            .map(|now| now != before)
+            .unwrap_or(false)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(built, "no first build");
+    assert!(rebuilt, "no rebuild after the workbook was saved");
+}
