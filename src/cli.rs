@@ -30,6 +30,8 @@ pub enum Command {
     Init(InitArgs),
     /// Report what changes when assessments are scored under another ruleset.
     Rescore(RescoreArgs),
+    /// Build briefs and write them as .eml drafts, or send them by SMTP.
+    Mail(MailArgs),
 }
 
 #[derive(Debug, Args)]
@@ -85,15 +87,12 @@ pub struct ScoreArgs {
     pub json: bool,
 }
 
-#[derive(Debug, Args)]
-pub struct BuildArgs {
-    #[command(flatten)]
-    pub inputs: InputArgs,
+/// How briefs are built: shared by `build` and `mail`.
+#[derive(Debug, Args, Clone)]
+pub struct BriefArgs {
     /// Folder the briefs are written to
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    #[command(flatten)]
-    pub methodology: MethodologyArgs,
     /// Folder of templates that replace the embedded ones file by file
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -114,12 +113,70 @@ pub struct BuildArgs {
     /// Rebuild every brief, even those the manifest says are up to date
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub brief: BriefArgs,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
     /// Build only the K-th of N deterministic slices of the inputs (1-based), e.g. 2/8
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
     /// Keep running and rebuild when a workbook or template is saved
     #[arg(long)]
     pub watch: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub brief: BriefArgs,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Recipient (repeatable); replaces the workbook's Distribution sheet
+    #[arg(long, value_name = "ADDR")]
+    pub to: Vec<String>,
+    /// Copy recipient (repeatable)
+    #[arg(long, value_name = "ADDR")]
+    pub cc: Vec<String>,
+    /// Sender [default: $LAYERBRIEF_FROM, else the publisher at localhost]
+    #[arg(long, value_name = "ADDR")]
+    pub from: Option<String>,
+    /// Deliver the messages through --smtp (otherwise only .eml drafts are written)
+    #[arg(long, requires = "smtp")]
+    pub send: bool,
+    /// SMTP server: smtp://host:port (plain, loopback only; STARTTLS elsewhere) or
+    /// smtps://host:port. Credentials come from LAYERBRIEF_SMTP_USER / LAYERBRIEF_SMTP_PASSWORD
+    #[arg(long, value_name = "URL")]
+    pub smtp: Option<String>,
+    /// Refuse messages larger than this when encoded (e.g. 25MB, 500KB)
+    #[arg(long, value_name = "SIZE", default_value = "25MB", value_parser = parse_size)]
+    pub max_size: u64,
+}
+
+/// Parses `25MB`, `500KB`, `1048576`.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim().to_ascii_uppercase();
+    let (num, mult) = if let Some(n) = t.strip_suffix("GB") {
+        (n, 1_000_000_000)
+    } else if let Some(n) = t.strip_suffix("MB") {
+        (n, 1_000_000)
+    } else if let Some(n) = t.strip_suffix("KB") {
+        (n, 1_000)
+    } else {
+        (t.strip_suffix('B').unwrap_or(&t), 1)
+    };
+    let n: f64 = num
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size such as 25MB"))?;
+    Ok((n * mult as f64) as u64)
 }
 
 /// Parses `K/N` with 1 ≤ K ≤ N.

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod load;
+pub mod mail;
 pub mod manifest;
 pub mod model;
 pub mod output;

@@ -37,7 +37,7 @@ fn once(args: &BuildArgs) -> Result<(Outcome, String), Fatal> {
     for e in &errors {
         eprintln!("error: {e}");
     }
-    let engine = Engine::new(load_templates(args.templates.as_ref())?);
+    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
     let summary = batch::build(&engine, &config, &Reporter::new(0));
     Ok((summary.outcome, summary.line()))
 }
@@ -57,7 +57,7 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
         &args.inputs.paths[..]
     };
     let mut watched = Vec::new();
-    for p in inputs.iter().chain(args.templates.iter()) {
+    for p in inputs.iter().chain(args.brief.templates.iter()) {
         let (target, mode) = if p.is_dir() {
             (p.clone(), RecursiveMode::Recursive)
         } else {
@@ -81,10 +81,10 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
         let Ok(paths) = rx.recv() else {
             return Ok(Outcome::Ok);
         };
-        let mut hit = paths.iter().any(|p| relevant(p, &args.out));
+        let mut hit = paths.iter().any(|p| relevant(p, &args.brief.out));
         // Let a burst of events (save = write temp, rename, touch) settle.
         while let Ok(more) = rx.recv_timeout(Duration::from_millis(300)) {
-            hit |= more.iter().any(|p| relevant(p, &args.out));
+            hit |= more.iter().any(|p| relevant(p, &args.brief.out));
         }
         if hit {
             match once(args) {

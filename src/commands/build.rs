@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use super::{collect_inputs, methodology, Fatal, Outcome};
 use crate::batch::{self, BuildConfig, Reporter};
-use crate::cli::BuildArgs;
+use crate::cli::{BriefArgs, BuildArgs};
 use crate::render::{self, Engine, RenderOptions, Templates};
 
 /// The embedded templates, or those of `dir` over them.
@@ -23,7 +23,25 @@ pub fn load_templates(dir: Option<&PathBuf>) -> Result<Templates, Fatal> {
 
 /// The checked build configuration of `args` (inputs collected now).
 pub fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
-    let rs = methodology(args.methodology.methodology.as_deref())?;
+    brief_config(
+        &args.inputs.paths,
+        &args.brief,
+        args.methodology.methodology.as_deref(),
+        args.shard,
+        args.watch,
+    )
+}
+
+/// The checked build configuration shared by `build` and `mail`.
+pub fn brief_config(
+    paths: &[PathBuf],
+    brief: &BriefArgs,
+    methodology_name: Option<&str>,
+    shard: Option<(u32, u32)>,
+    allow_empty: bool,
+) -> Result<(BuildConfig, Vec<String>), Fatal> {
+    let args = brief;
+    let rs = methodology(methodology_name)?;
     let standards = if args.pdf_standard.trim().eq_ignore_ascii_case("none") {
         Vec::new()
     } else {
@@ -33,13 +51,13 @@ pub fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
             .collect::<Result<Vec<_>, _>>()
             .map_err(Fatal)?
     };
-    let (mut files, errors) = collect_inputs(&args.inputs.paths);
-    if files.is_empty() && errors.is_empty() && !args.watch {
+    let (mut files, errors) = collect_inputs(paths);
+    if files.is_empty() && errors.is_empty() && !allow_empty {
         return Err(Fatal(
             "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
         ));
     }
-    if let Some((k, n)) = args.shard {
+    if let Some((k, n)) = shard {
         files = batch::shard(&files, k, n);
     }
     let config = BuildConfig {
@@ -52,7 +70,7 @@ pub fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
             standards,
         },
         force: args.force,
-        shard: args.shard,
+        shard,
     };
     Ok((config, errors))
 }
@@ -67,7 +85,7 @@ pub fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
         eprintln!("error: {e}");
         outcome = Outcome::Failure;
     }
-    let engine = Engine::new(load_templates(args.templates.as_ref())?);
+    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
     let reporter = Reporter::new(config.files.len());
     let summary = batch::build(&engine, &config, &reporter);
     eprintln!("{}", summary.line());

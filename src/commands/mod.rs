@@ -3,11 +3,13 @@
 //!
 //! Exit status policy: 0 when every workbook is valid (and, for `build`, built); 1 when some
 //! workbook is invalid or not a workbook (the others are still processed); 2 for usage
-//! errors (unknown ruleset, bad option) and I/O errors (unreadable folder, unwritable output).
+//! errors (unknown ruleset, bad option) and I/O errors (unreadable folder, unwritable output);
+//! `mail --send` exits with the number of messages it could not deliver.
 
 pub mod build;
 mod check;
 mod init;
+mod mail;
 mod rescore;
 mod score;
 
@@ -25,16 +27,23 @@ use crate::validate::validate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Outcome {
     /// Everything valid and done.
-    Ok = 0,
+    Ok,
     /// Some input was invalid.
-    Invalid = 1,
+    Invalid,
     /// Usage or I/O error.
-    Failure = 2,
+    Failure,
+    /// `mail --send`: this many messages were not delivered.
+    Undelivered(u8),
 }
 
 impl From<Outcome> for ExitCode {
     fn from(o: Outcome) -> Self {
-        ExitCode::from(o as u8)
+        ExitCode::from(match o {
+            Outcome::Ok => 0,
+            Outcome::Invalid => 1,
+            Outcome::Failure => 2,
+            Outcome::Undelivered(n) => n,
+        })
     }
 }
 
@@ -56,6 +65,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
         Command::Rescore(a) => rescore::run(a),
+        Command::Mail(a) => mail::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("error: {msg}");

@@ -343,7 +343,13 @@ fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipien
             .choice::<RecipientKind>("kind", None)
             .unwrap_or(RecipientKind::To);
         let Some(email) = email else { continue };
-        if let Err(why) = check_email(&email) {
+        let checked = check_email(&email).and_then(|()| {
+            email
+                .parse::<lettre::Address>()
+                .map(|_| ())
+                .map_err(|_| "not an RFC 5322 address")
+        });
+        if let Err(why) = checked {
             let place = r.place("email");
             r.d.error(
                 place,
