@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system tools the tests use (Debian packages), only those missing:
 #   pdftotext/pdffonts (poppler-utils) read briefs back, qpdf checks them,
-#   python3-aiosmtpd is the loopback SMTP server the mail tests deliver to.
+#   python3-aiosmtpd is the loopback SMTP server the mail tests deliver to;
+# and from PyPI the `typst` package (the stock Typst 0.15 compiler), which compiles the
+# projects `layerbrief export-typst` writes.
 set -euo pipefail
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
@@ -13,3 +15,4 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
+python3 -c 'import typst' >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check typst==0.15.2

@@ -32,6 +32,8 @@ pub enum Command {
     Rescore(RescoreArgs),
     /// Build briefs and write them as .eml drafts, or send them by SMTP.
     Mail(MailArgs),
+    /// Write a standalone Typst project (templates, data, fonts) of one brief.
+    ExportTypst(ExportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -158,6 +160,22 @@ pub struct MailArgs {
     /// Refuse messages larger than this when encoded (e.g. 25MB, 500KB)
     #[arg(long, value_name = "SIZE", default_value = "25MB", value_parser = parse_size)]
     pub max_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The workbook
+    pub workbook: PathBuf,
+    /// The folder to write the project to
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Folder of templates that replace the embedded ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Paper size
+    #[arg(long, value_enum, default_value_t = Paper::UsLetter)]
+    pub paper: Paper,
 }
 
 /// Parses `25MB`, `500KB`, `1048576`.

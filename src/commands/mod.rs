@@ -8,6 +8,7 @@
 
 pub mod build;
 mod check;
+mod export;
 mod init;
 mod mail;
 mod rescore;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Init(a) => init::run(a),
         Command::Rescore(a) => rescore::run(a),
         Command::Mail(a) => mail::run(a),
+        Command::ExportTypst(a) => export::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("error: {msg}");

@@ -74,14 +74,43 @@ pub fn render(
     scored: &Scored,
     opts: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
+    let typeset = typeset(engine, scored, opts)?;
+    let pdf = export(engine, &typeset, opts)?;
+    Ok(Rendered {
+        pdf,
+        pages: typeset.doc.pages().len(),
+        warnings: typeset.warnings,
+    })
+}
+
+/// A compiled, laid-out brief, before PDF export.
+pub struct Typeset {
+    pub doc: PagedDocument,
+    pub warnings: Vec<String>,
+    data: Vec<u8>,
+    today: Datetime,
+    ident: String,
+}
+
+/// The document date: the assessment date.
+fn today(scored: &Scored) -> Result<Datetime, RenderError> {
+    use chrono::Datelike;
+    let date = scored.assessment.meta.date_assessed;
+    Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
+        .ok_or_else(|| RenderError(format!("error: date {date} is out of range")))
+}
+
+/// Stage 4a: compiles and lays out the brief.
+pub fn typeset(
+    engine: &Engine,
+    scored: &Scored,
+    opts: &RenderOptions,
+) -> Result<Typeset, RenderError> {
     let meta = &scored.assessment.meta;
     let data = data::brief_json(scored, opts.paper);
     let mut warnings = missing_glyphs(engine, &data);
-    let date = meta.date_assessed;
-    use chrono::Datelike;
-    let today = Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
-        .ok_or_else(|| RenderError(format!("date {date} is out of range")))?;
-    let world = engine.world(data, today);
+    let today = today(scored)?;
+    let world = engine.world(data.clone(), today);
     let warned = typst::compile::<PagedDocument>(&world);
     for w in &warned.warnings {
         warnings.push(format_diagnostic(&world, w));
@@ -89,6 +118,18 @@ pub fn render(
     let doc = warned
         .output
         .map_err(|errors| RenderError(format_all(&world, &errors)))?;
+    let ident = format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version);
+    Ok(Typeset {
+        doc,
+        warnings,
+        data,
+        today,
+        ident,
+    })
+}
+
+/// Stage 4b: writes the laid-out brief as PDF bytes.
+pub fn export(engine: &Engine, t: &Typeset, opts: &RenderOptions) -> Result<Vec<u8>, RenderError> {
     let standards = PdfStandards::new(&opts.standards).map_err(|e| {
         RenderError(format!(
             "error: these PDF standards cannot be combined: {}",
@@ -96,22 +137,17 @@ pub fn render(
         ))
     })?;
     let options = PdfOptions {
-        ident: Smart::Custom(format!(
-            "layerbrief:{}:{}",
-            meta.assessment_id, meta.doc_version
-        )),
+        ident: Smart::Custom(t.ident.clone()),
         creator: Smart::Custom(Some(format!("layerbrief {}", env!("CARGO_PKG_VERSION")))),
-        timestamp: Some(Timestamp::new_utc(today)),
+        timestamp: Some(Timestamp::new_utc(t.today)),
         standards,
         tagged: true,
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&doc, &options)
-        .map_err(|errors| RenderError(format_all(&world, &errors)))?;
-    Ok(Rendered {
-        pdf,
-        pages: doc.pages().len(),
-        warnings,
+    typst_pdf::pdf(&t.doc, &options).map_err(|errors| {
+        // Export errors point into the templates: a world to resolve their spans.
+        let world = engine.world(t.data.clone(), t.today);
+        RenderError(format_all(&world, &errors))
     })
 }
 

@@ -85,6 +85,17 @@ impl Templates {
         Ok(set)
     }
 
+    /// Every file: relative path and contents, sorted by path.
+    pub fn files(&self) -> Vec<(&str, &[u8])> {
+        let mut out: Vec<(&str, &[u8])> = self
+            .files
+            .iter()
+            .map(|(k, f)| (k.as_str(), f.bytes.as_slice()))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// The file at relative path `rel`.
     pub fn get(&self, rel: &str) -> Option<&TemplateFile> {
         self.files.get(rel)
@@ -104,6 +115,11 @@ impl Templates {
         }
         format!("{:x}", h.finalize())
     }
+}
+
+/// The embedded font files: name and bytes.
+pub fn embedded_fonts() -> &'static [(&'static str, &'static [u8])] {
+    embedded::FONTS
 }
 
 /// The embedded fonts, for the build manifest.

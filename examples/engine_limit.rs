@@ -1,0 +1,32 @@
+//! The engine's limit: in-process Typst compile + PDF export of each brief, one after the
+//! other in one warm process, with nothing else (no loading, validation, scoring or writing
+//! in the timed part). Prints the total and the total divided by the cores.
+//!
+//! `cargo run --release --example engine_limit -- WORKBOOK...`
+
+use std::time::Instant;
+
+use layerbrief::commands::prepare;
+use layerbrief::render::{self, Engine, RenderOptions, Templates};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let files: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
+    let scored: Vec<_> = files
+        .iter()
+        .map(|f| prepare(f, None).map(|p| p.scored).map_err(|r| r.render()))
+        .collect::<Result<_, _>>()?;
+    let engine = Engine::new(Templates::embedded());
+    let opts = RenderOptions::default();
+    let mut total = 0.0;
+    for s in &scored {
+        let t0 = Instant::now();
+        let t = render::typeset(&engine, s, &opts).map_err(|e| e.to_string())?;
+        let pdf = render::export(&engine, &t, &opts).map_err(|e| e.to_string())?;
+        total += t0.elapsed().as_secs_f64();
+        std::hint::black_box(pdf);
+        comemo::evict(10);
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("{total:.4} {:.4} {cores}", total / cores as f64);
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! `layerbrief export-typst`: a standalone Typst project of one brief.
+//!
+//! The project holds the template set, the scored assessment as `data.json` and the fonts, so
+//! the stock `typst compile` makes the same brief: for handing a brief to a typesetter, for
+//! debugging a template, and as the fair baseline of the benchmarks.
+
+use super::{methodology, prepare, Fatal, Outcome};
+use crate::cli::ExportArgs;
+use crate::commands::build::load_templates;
+use crate::output::write_atomic;
+use crate::render::{data, world};
+
+const FONT_LICENSE: &str = include_str!("../../fonts/LICENSE-Inter.txt");
+
+pub fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
+    let rs = methodology(args.methodology.methodology.as_deref())?;
+    let p = match prepare(&args.workbook, rs) {
+        Ok(p) => p,
+        Err(r) => {
+            r.report();
+            return Ok(Outcome::Invalid);
+        }
+    };
+    let templates = load_templates(args.templates.as_ref())?;
+    let dir = &args.dir;
+    let write = |rel: &str, bytes: &[u8]| {
+        write_atomic(&dir.join(rel), bytes)
+            .map_err(|e| Fatal(format!("{}: {e}", dir.join(rel).display())))
+    };
+    for (rel, bytes) in templates.files() {
+        if rel.ends_with(".typ") {
+            write(rel, bytes)?;
+        }
+    }
+    write("data.json", &data::brief_json(&p.scored, args.paper))?;
+    for (name, bytes) in world::embedded_fonts() {
+        write(&format!("fonts/{name}"), bytes)?;
+    }
+    write("fonts/LICENSE-Inter.txt", FONT_LICENSE.as_bytes())?;
+    let m = &p.scored.assessment.meta;
+    let epoch = m
+        .date_assessed
+        .and_hms_opt(0, 0, 0)
+        .map_or(0, |d| d.and_utc().timestamp());
+    let command = format!(
+        "typst compile --root . --font-path fonts --ignore-system-fonts --pdf-standard ua-1,a-2a --creation-timestamp {epoch} brief.typ {}.pdf",
+        m.assessment_id
+    );
+    write(
+        "README.txt",
+        format!(
+            "Typst project of the {} brief ({} {}, scored under {}), exported by layerbrief {}.\n\nIn this folder:\n\n    {command}\n",
+            m.vendor,
+            m.assessment_id,
+            m.doc_version,
+            p.scored.ruleset.id,
+            env!("CARGO_PKG_VERSION")
+        )
+        .as_bytes(),
+    )?;
+    eprintln!(
+        "wrote {}; compile it with:\n  cd {} && {command}",
+        dir.display(),
+        dir.display()
+    );
+    Ok(Outcome::Ok)
+}
