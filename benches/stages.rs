@@ -11,7 +11,7 @@ use layerbrief::model::Assessment;
 use layerbrief::render::{self, Engine, RenderOptions, Templates};
 use layerbrief::score::{score, Scored};
 use layerbrief::validate::validate;
-use layerbrief::xlsx::{workbook_bytes, TextSheet};
+use layerbrief::xlsx::{sheets_from_csv_dir, workbook_bytes};
 
 fn main() {
     divan::main();
@@ -70,43 +70,24 @@ fn pdf_export(bencher: divan::Bencher) {
 /// A workbook with 5,000 component rows, typed as Excel types them.
 fn big_workbook() -> Vec<u8> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/coreweave");
-    let mut sheets = Vec::new();
-    for name in [
-        "Assessment",
-        "Summary",
-        "Columns",
-        "Components",
-        "Layers",
-        "Overrides",
-        "History",
-    ] {
-        let mut r = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_path(dir.join(format!("{name}.csv")))
-            .unwrap();
-        let mut rows: Vec<Vec<String>> = r
-            .records()
-            .map(|x| x.unwrap().iter().map(String::from).collect())
-            .collect();
-        if name == "Components" {
-            let template = rows[rows.iter().position(|r| r[0] == "2A.1").unwrap()].clone();
-            let ids = ["0", "1A", "1B", "1C", "2A", "2B", "2C", "3"];
-            let mut n = 0;
-            while rows.len() < 5001 {
-                n += 1;
-                let layer = ids[n % 8];
-                let mut row = template.clone();
-                row[0] = format!("{layer}.{}", 100 + n);
-                row[1] = layer.to_string();
-                row[3] = (100 + n).to_string();
-                row[4] = format!("Component {n}");
-                rows.push(row);
-            }
-        }
-        sheets.push(TextSheet {
-            name: name.into(),
-            rows,
-        });
+    let mut sheets = sheets_from_csv_dir(&dir).unwrap();
+    let rows = &mut sheets
+        .iter_mut()
+        .find(|s| s.name == "Components")
+        .unwrap()
+        .rows;
+    let template = rows[rows.iter().position(|r| r[0] == "2A.1").unwrap()].clone();
+    let ids = ["0", "1A", "1B", "1C", "2A", "2B", "2C", "3"];
+    let mut n = 0;
+    while rows.len() < 5001 {
+        n += 1;
+        let layer = ids[n % 8];
+        let mut row = template.clone();
+        row[0] = format!("{layer}.{}", 100 + n);
+        row[1] = layer.to_string();
+        row[3] = (100 + n).to_string();
+        row[4] = format!("Component {n}");
+        rows.push(row);
     }
     workbook_bytes(&sheets).unwrap()
 }

@@ -7,17 +7,7 @@
 
 use std::path::Path;
 
-use layerbrief::xlsx::{workbook_bytes, TextSheet};
-
-const SHEETS: &[&str] = &[
-    "Assessment",
-    "Summary",
-    "Columns",
-    "Components",
-    "Layers",
-    "Overrides",
-    "History",
-];
+use layerbrief::xlsx::{sheets_from_csv_dir, workbook_bytes};
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
@@ -49,22 +39,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let n: usize = n.parse()?;
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/coreweave");
-    let base: Vec<TextSheet> = SHEETS
-        .iter()
-        .map(|name| {
-            let mut r = csv::ReaderBuilder::new()
-                .has_headers(false)
-                .from_path(fixtures.join(format!("{name}.csv")))?;
-            let rows = r
-                .records()
-                .map(|x| x.map(|rec| rec.iter().map(String::from).collect()))
-                .collect::<Result<_, _>>()?;
-            Ok(TextSheet {
-                name: name.to_string(),
-                rows,
-            })
-        })
-        .collect::<Result<_, csv::Error>>()?;
+    let base = sheets_from_csv_dir(&fixtures)?;
     std::fs::create_dir_all(out)?;
     for i in 0..n {
         let mut rng =

@@ -82,6 +82,32 @@ pub fn write_as_typed(ws: &mut Worksheet, row: u32, col: u16, text: &str) -> Res
     Ok(())
 }
 
+/// Reads a CSV file as rows of text, header included.
+pub fn read_csv(path: &std::path::Path) -> Result<Vec<Vec<String>>, csv::Error> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(path)?;
+    r.records()
+        .map(|rec| rec.map(|rec| rec.iter().map(str::to_string).collect()))
+        .collect()
+}
+
+/// The sheets of a workbook kept as one CSV per sheet (`Assessment.csv`, …), in workbook
+/// order; sheets without a file are left out.
+pub fn sheets_from_csv_dir(dir: &std::path::Path) -> Result<Vec<TextSheet>, csv::Error> {
+    let mut sheets = Vec::new();
+    for spec in crate::schema::SHEETS {
+        let path = dir.join(format!("{}.csv", spec.name));
+        if path.exists() {
+            sheets.push(TextSheet {
+                name: spec.name.to_string(),
+                rows: read_csv(&path)?,
+            });
+        }
+    }
+    Ok(sheets)
+}
+
 /// An .xlsx file of `sheets`, the header row bold and frozen, every other cell typed as
 /// a spreadsheet would type it.
 pub fn workbook_bytes(sheets: &[TextSheet]) -> Result<Vec<u8>, XlsxError> {

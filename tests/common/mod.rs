@@ -29,25 +29,13 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// Reads a CSV as rows of strings, header included.
 pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(path)
-        .unwrap();
-    r.records()
-        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-        .collect()
+    layerbrief::xlsx::read_csv(path).unwrap()
 }
 
 /// The CoreWeave assessment as text sheets.
 pub fn coreweave() -> Book {
     Book {
-        sheets: SHEETS
-            .iter()
-            .map(|name| TextSheet {
-                name: name.to_string(),
-                rows: read_csv(&fixture(&format!("coreweave/{name}.csv"))),
-            })
-            .collect(),
+        sheets: layerbrief::xlsx::sheets_from_csv_dir(&fixture("coreweave")).unwrap(),
     }
 }
 
