@@ -206,22 +206,20 @@ fn invalid_workbook_leaves_the_earlier_brief() {
     assert_eq!(leftovers.len(), 2, "{leftovers:?}");
 }
 
+/// Builds the CoreWeave workbook with a custom `brief.typ` of `source` in `dir/tpl`.
+fn build_with_template(dir: &Path, source: &str) -> (i32, String) {
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::fs::write(dir.join("tpl/brief.typ"), source).unwrap();
+    let wb = root().join("inputs/coreweave.xlsx");
+    build(dir, &[wb.to_str().unwrap(), "--templates", "tpl"])
+}
+
 #[test]
 fn broken_template_reports_file_line_column() {
     let dir = scratch("tpl");
-    std::fs::create_dir_all(dir.join("tpl")).unwrap();
-    std::fs::write(
-        dir.join("tpl/brief.typ"),
-        "#let data = json(\"/data.json\")\n= Brief\n#data.assessment.nope(\n",
-    )
-    .unwrap();
-    let (code, err) = build(
+    let (code, err) = build_with_template(
         &dir,
-        &[
-            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
-            "--templates",
-            "tpl",
-        ],
+        "#let data = json(\"/data.json\")\n= Brief\n#data.assessment.nope(\n",
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("error: "), "{err}");
@@ -234,35 +232,10 @@ fn broken_template_reports_file_line_column() {
 #[test]
 fn templates_cannot_read_the_disk() {
     let dir = scratch("jail");
-    std::fs::create_dir_all(dir.join("tpl")).unwrap();
-    std::fs::write(
-        dir.join("tpl/brief.typ"),
-        "#read(\"/../../../../etc/passwd\")\n",
-    )
-    .unwrap();
-    let (code, err) = build(
-        &dir,
-        &[
-            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
-            "--templates",
-            "tpl",
-        ],
-    );
+    let (code, err) = build_with_template(&dir, "#read(\"/../../../../etc/passwd\")\n");
     assert_eq!(code, 2, "{err}");
     assert!(!dir.join("out/coreweave.pdf").exists());
-    std::fs::write(
-        dir.join("tpl/brief.typ"),
-        "#import \"@preview/cetz:0.3.0\"\n",
-    )
-    .unwrap();
-    let (code, err) = build(
-        &dir,
-        &[
-            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
-            "--templates",
-            "tpl",
-        ],
-    );
+    let (code, err) = build_with_template(&dir, "#import \"@preview/cetz:0.3.0\"\n");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("packages are not available"), "{err}");
 }
