@@ -6,7 +6,8 @@
 #  (b) the stock Typst compiler (PyPI `typst`, the same compiler as typst-cli 0.15) compiling
 #      each exported project in its own process, one after another (b) and on all cores (b∥)
 #  (c) the engine's limit: in-process Typst compile + PDF export of the same briefs, warm,
-#      summed and divided by the cores
+#      one thread (RAYON_NUM_THREADS=1, so the sum is the CPU work and not already spread
+#      over the cores by Typst's own parallelism), summed and divided by the cores
 # plus one cold brief (layerbrief vs stock Typst), and peak memory of (a) for each N in
 # MEMORY_NS. Times are wall-clock medians of RUNS runs; memory is peak RSS (GNU time).
 set -euo pipefail
@@ -48,7 +49,7 @@ for run in $(seq "$RUNS"); do
   measure a "$BIN" build "$W/in" --out "$W/outA" --force
   measure b bash -c stock_seq
   measure bpar bash -c stock_par
-  echo "c $(target/release/examples/engine_limit "$W"/in/*.xlsx | awk '{print $2}') 0" >> "$W/results"
+  echo "c $(RAYON_NUM_THREADS=1 target/release/examples/engine_limit "$W"/in/*.xlsx | awk '{print $2}') 0" >> "$W/results"
   measure cold_a "$BIN" build "$one" --out "$W/outOne" --force
   measure cold_b python3 "$W/stock.py" "${oneproj%/}"
 done

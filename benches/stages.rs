@@ -83,7 +83,8 @@ fn big_workbook() -> Vec<u8> {
         n += 1;
         let layer = ids[n % 8];
         let mut row = template.clone();
-        row[0] = format!("{layer}.{}", 100 + n);
+        // Ending in 1: Excel would store `0.300` as the number 0.3.
+        row[0] = format!("{layer}.{}1", 100 + n);
         row[1] = layer.to_string();
         row[3] = (100 + n).to_string();
         row[4] = format!("Component {n}");

@@ -34,6 +34,8 @@ pub struct BuildConfig {
     pub force: bool,
     /// Build only slice K of N (1-based) of the inputs.
     pub shard: Option<(u32, u32)>,
+    /// Briefs typeset at once (default: the cores).
+    pub jobs: usize,
 }
 
 /// What happened to one workbook.
@@ -96,6 +98,35 @@ pub fn shard(files: &[PathBuf], k: u32, n: u32) -> Vec<PathBuf> {
         .filter(|(i, _)| (*i as u32) % n == k - 1)
         .map(|(_, p)| p.clone())
         .collect()
+}
+
+/// Runs `f` on every item with `workers` threads of our own, results in item order.
+///
+/// Not rayon: Typst parallelises inside a compile on rayon's pool, and a rayon worker that
+/// waits inside one brief steals other briefs, nesting them on its stack: every brief in
+/// flight at once, memory growing with the batch. Plain threads wait instead, so at most
+/// `workers` briefs are in flight and memory stays flat.
+pub fn run_workers<T: Send, R: Send>(
+    items: Vec<T>,
+    workers: usize,
+    f: impl Fn(T) -> R + Sync,
+) -> Vec<R> {
+    let n = items.len();
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let done = std::sync::Mutex::new(Vec::with_capacity(n));
+    std::thread::scope(|s| {
+        for _ in 0..workers.clamp(1, n.max(1)) {
+            s.spawn(|| loop {
+                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                let Some((i, item)) = next else { break };
+                let r = f(item);
+                done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
+            });
+        }
+    });
+    let mut done = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Progress on stderr: a bar on a terminal, plain lines when piped.
@@ -306,10 +337,9 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
         }
     }
 
-    // Stage 4–5 in parallel: typeset and write.
-    let built: Vec<(BriefResult, Option<(String, manifest::Entry)>)> = ready
-        .into_par_iter()
-        .map(|r| {
+    // Stage 4–5 on `jobs` workers: typeset and write.
+    let built: Vec<(BriefResult, Option<(String, manifest::Entry)>)> =
+        run_workers(ready, config.jobs, |r| {
             let t0 = Instant::now();
             let mut log = String::new();
             for w in &r.prepared.warnings {
@@ -385,8 +415,7 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
             reporter.print(&log);
             reporter.tick();
             result
-        })
-        .collect();
+        });
 
     for (result, entry) in built {
         match entry {

@@ -115,6 +115,9 @@ pub struct BriefArgs {
     /// Rebuild every brief, even those the manifest says are up to date
     #[arg(long)]
     pub force: bool,
+    /// Briefs typeset at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,9 @@ pub fn brief_config(
         },
         force: args.force,
         shard,
+        jobs: args
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     };
     Ok((config, errors))
 }
