@@ -199,11 +199,16 @@ fn invalid_workbook_leaves_the_earlier_brief() {
         dir.join("out/other.pdf").exists(),
         "the valid workbook still builds"
     );
-    let leftovers: Vec<_> = std::fs::read_dir(dir.join("out"))
+    // Two briefs and the build manifest; no temporary file left behind.
+    let mut left: Vec<String> = std::fs::read_dir(dir.join("out"))
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+    left.sort();
+    assert_eq!(
+        left,
+        [".layerbrief-manifest.json", "coreweave.pdf", "other.pdf"]
+    );
 }
 
 /// Builds the CoreWeave workbook with a custom `brief.typ` of `source` in `dir/tpl`.
