@@ -96,11 +96,17 @@ fn text(r: &Rescore, from: &str, to: &str) -> String {
         r.assessment_id,
         if n == 1 { "" } else { "s" }
     );
-    for c in &r.changes {
-        let arrow = format!("{} → {}", value(&c.from), value(&c.to));
+    let arrows: Vec<String> = r
+        .changes
+        .iter()
+        .map(|c| format!("{} → {}", value(&c.from), value(&c.to)))
+        .collect();
+    let width = arrows.iter().map(|a| a.chars().count()).max().unwrap_or(0);
+    for (c, arrow) in r.changes.iter().zip(&arrows) {
+        let pad = " ".repeat(width - arrow.chars().count());
         out.push_str(&format!(
-            "  {:<6} {:<16} {:<36} {}\n",
-            c.target, c.kind, arrow, c.rule
+            "  {:<6} {:<16} {arrow}{pad}  {}\n",
+            c.target, c.kind, c.rule
         ));
     }
     for rv in &r.review {
