@@ -200,17 +200,31 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, String> {
 
 fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        format!(
-            "not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}",
-            one_line(&e)
-        )
+        format!("not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}", one_line(&e))
     })?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
-        let range = book
-            .worksheet_range(&name)
-            .map_err(|e| format!("sheet `{name}` could not be read: {}", one_line(&e)))?;
-        sheets.push(sheet_from_range(name, &range));
+        let fail = |e: &dyn fmt::Display| format!("sheet `{name}` could not be read: {}", one_line(e));
+        let mut cells = Vec::new();
+        match &mut book {
+            // Excel files are read cell by cell: a stray value in a far corner (XFD1048576)
+            // must not make a dense grid of the whole sheet.
+            calamine::Sheets::Xlsx(x) => {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| fail(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| fail(&e))? {
+                    let (row, col) = cell.get_position();
+                    cells.push((row, col, convert(&Data::from(cell.get_value().clone()))));
+                }
+            }
+            other => {
+                let range = other.worksheet_range(&name).map_err(|e| fail(&e))?;
+                let (row0, col0) = range.start().unwrap_or((0, 0));
+                for (r, c, data) in range.used_cells() {
+                    cells.push((row0 + r as u32, col0 + c as u32, convert(data)));
+                }
+            }
+        }
+        sheets.push(sheet_from_cells(name, cells));
     }
     Ok(sheets)
 }
@@ -219,45 +233,32 @@ fn one_line(e: &dyn fmt::Display) -> String {
     e.to_string().lines().next().unwrap_or_default().to_string()
 }
 
-fn sheet_from_range(name: String, range: &calamine::Range<Data>) -> Sheet {
-    let (row0, col0) = range.start().unwrap_or((0, 0));
+/// Groups cells (absolute row, column, value) into the header row and the data rows.
+fn sheet_from_cells(name: String, mut cells: Vec<(u32, u32, Value)>) -> Sheet {
+    cells.retain(|(_, _, v)| !v.is_empty());
+    cells.sort_by_key(|(r, c, _)| (*r, *c));
     let mut header_row = None;
     let mut headers = Vec::new();
-    let mut rows = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let index = row0 + i as u32;
-        let values: Vec<Value> = std::iter::repeat_n(Value::Empty, col0 as usize)
-            .chain(cells.iter().map(convert))
-            .collect();
-        if values.iter().all(Value::is_empty) {
-            continue;
-        }
+    let mut rows: Vec<Row> = Vec::new();
+    for (row, col, value) in cells {
         if header_row.is_none() {
-            header_row = Some(index);
-            for (col, v) in values.iter().enumerate() {
-                let text = v.as_text();
-                if !text.is_empty() {
-                    let key = text.trim().to_lowercase();
-                    headers.push(Header {
-                        text,
-                        key,
-                        col: col as u32,
-                    });
-                }
-            }
+            header_row = Some(row);
+        }
+        if Some(row) == header_row {
+            let text = value.as_text();
+            headers.push(Header { key: text.trim().to_lowercase(), text, col });
             continue;
         }
-        rows.push(Row {
-            index,
-            cells: values,
-        });
+        if rows.last().is_none_or(|r| r.index != row) {
+            rows.push(Row { index: row, cells: Vec::new() });
+        }
+        let cells = &mut rows.last_mut().expect("pushed above").cells;
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, Value::Empty);
+        }
+        cells[col as usize] = value;
     }
-    Sheet {
-        name,
-        header_row: header_row.unwrap_or(0),
-        headers,
-        rows,
-    }
+    Sheet { name, header_row: header_row.unwrap_or(0), headers, rows }
 }
 
 fn convert(data: &Data) -> Value {

@@ -379,7 +379,7 @@ fn distribution_addresses() {
         "dist",
         &b,
         &[(
-            "invalid email address `bob@@example`: the part before @ is not a valid mailbox name",
+            "invalid email address `bob@@example`: not an RFC 5322 mailbox",
             "Distribution!B3",
             "write one address such as jane@example.com",
         )],

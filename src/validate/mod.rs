@@ -343,50 +343,33 @@ fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipien
             .choice::<RecipientKind>("kind", None)
             .unwrap_or(RecipientKind::To);
         let Some(email) = email else { continue };
-        let checked = check_email(&email).and_then(|()| {
-            email
-                .parse::<lettre::Address>()
-                .map(|_| ())
-                .map_err(|_| "not an RFC 5322 address")
-        });
-        if let Err(why) = checked {
-            let place = r.place("email");
-            r.d.error(
-                place,
-                format!("invalid email address `{email}`: {why}"),
-                Some("write one address such as jane@example.com".into()),
-            );
-            continue;
-        }
+        let (display, email) = match check_mailbox(&email) {
+            Ok(found) => found,
+            Err(why) => {
+                let place = r.place("email");
+                r.d.error(
+                    place,
+                    format!("invalid email address `{email}`: {why}"),
+                    Some("write one address such as jane@example.com or Jane Doe <jane@example.com>".into()),
+                );
+                continue;
+            }
+        };
+        let name = name.or(display);
         out.push(Recipient { name, email, kind });
     }
     Some(out)
 }
 
-/// Checks an RFC 5322 addr-spec (dot-atom local part and domain).
-pub fn check_email(addr: &str) -> Result<(), &'static str> {
-    let (local, domain) = addr.rsplit_once('@').ok_or("no @")?;
-    let atext = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c);
-    let dot_atom = |s: &str, allowed: &dyn Fn(char) -> bool| {
-        !s.is_empty()
-            && s.split('.')
-                .all(|part| !part.is_empty() && part.chars().all(allowed))
-    };
-    if !dot_atom(local, &atext) {
-        return Err("the part before @ is not a valid mailbox name");
-    }
-    let label = |c: char| c.is_ascii_alphanumeric() || c == '-';
-    if !dot_atom(domain, &label)
-        || domain
-            .split('.')
-            .any(|l| l.starts_with('-') || l.ends_with('-'))
-    {
-        return Err("the domain is not valid");
-    }
-    if !domain.contains('.') && domain != "localhost" {
+/// Checks an RFC 5322 mailbox (`jane@example.com`, `Jane Doe <jane@example.com>`) as the
+/// mail library that sends it reads it; gives its display name, if any, and its address.
+pub fn check_mailbox(text: &str) -> Result<(Option<String>, String), &'static str> {
+    let mb: lettre::message::Mailbox = text.parse().map_err(|_| "not an RFC 5322 mailbox")?;
+    let domain = mb.email.domain();
+    if !domain.contains('.') && domain != "localhost" && !domain.starts_with('[') {
         return Err("the domain has no dot");
     }
-    Ok(())
+    Ok((mb.name, mb.email.to_string()))
 }
 
 #[cfg(test)]
@@ -406,11 +389,15 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert!(check_email("jane@example.com").is_ok());
-        assert!(check_email("jane.doe+x@mail.example.co").is_ok());
-        assert!(check_email("jane").is_err());
-        assert!(check_email("jane@@example.com").is_err());
-        assert!(check_email("ja ne@example.com").is_err());
-        assert!(check_email("jane@example").is_err());
+        assert_eq!(check_mailbox("jane@example.com"), Ok((None, "jane@example.com".into())));
+        assert_eq!(
+            check_mailbox("Jane Doe <jane@example.com>"),
+            Ok((Some("Jane Doe".into()), "jane@example.com".into()))
+        );
+        assert!(check_mailbox("jane.doe+x@mail.example.co").is_ok());
+        assert!(check_mailbox("jane").is_err());
+        assert!(check_mailbox("jane@@example.com").is_err());
+        assert!(check_mailbox("ja ne@example.com").is_err());
+        assert_eq!(check_mailbox("jane@example"), Err("the domain has no dot"));
     }
 }

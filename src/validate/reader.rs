@@ -298,9 +298,11 @@ pub fn parse_flag(v: &Value) -> Option<bool> {
     }
 }
 
-/// Parses a date cell, an ISO date, a written date, or an Excel serial number.
+/// Parses a date cell, an ISO date, a written date, or an Excel serial number, in the years
+/// 1900 to 2199 (a two-digit year such as `Jun 20 26` is refused, not read as year 26).
 pub fn parse_date(v: &Value) -> Option<NaiveDate> {
-    match v {
+    use chrono::Datelike;
+    let date = match v {
         Value::Date(d) => Some(d.date()),
         // A date typed into a cell whose date format was lost: an Excel serial day number.
         Value::Number(n) if n.fract() == 0.0 && (20_000.0..=80_000.0).contains(n) => {
@@ -308,7 +310,8 @@ pub fn parse_date(v: &Value) -> Option<NaiveDate> {
         }
         Value::Text(t) => parse_date_text(t),
         _ => None,
-    }
+    };
+    date.filter(|d| (1900..2200).contains(&d.year()))
 }
 
 /// Parses `2026-06-20`, `June 20, 2026`, `Jun 20 2026`, `20 June 2026`.
@@ -353,6 +356,8 @@ mod tests {
         );
         assert_eq!(parse_date_text("Junly 4"), None);
         assert_eq!(parse_date_text("Junly 20 2026"), None);
+        assert_eq!(parse_date(&Value::Text("Jun 20 26".into())), None);
+        assert_eq!(parse_date(&Value::Text("0000-01-01".into())), None);
     }
 
     #[test]

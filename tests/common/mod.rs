@@ -117,6 +117,11 @@ impl Book {
 
     /// Writes an .xlsx where every cell is a text cell (numbers typed as text).
     pub fn write_xlsx_all_text(&self, path: &Path) -> PathBuf {
+        self.write_xlsx_text_with(path, &[])
+    }
+
+    /// Like [`Book::write_xlsx_all_text`], plus text cells at (sheet, row, column).
+    pub fn write_xlsx_text_with(&self, path: &Path, extra: &[(&str, u32, u16, &str)]) -> PathBuf {
         let mut wb = rust_xlsxwriter::Workbook::new();
         for s in &self.sheets {
             let ws = wb.add_worksheet();
@@ -127,6 +132,9 @@ impl Book {
                         ws.write_string(r as u32, c as u16, v).unwrap();
                     }
                 }
+            }
+            for (_, r, c, v) in extra.iter().filter(|(name, ..)| *name == s.name) {
+                ws.write_string(*r, *c, *v).unwrap();
             }
         }
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
