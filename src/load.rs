@@ -200,11 +200,15 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, String> {
 
 fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        format!("not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}", one_line(&e))
+        format!(
+            "not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}",
+            one_line(&e)
+        )
     })?;
     let mut sheets = Vec::new();
     for name in book.sheet_names() {
-        let fail = |e: &dyn fmt::Display| format!("sheet `{name}` could not be read: {}", one_line(e));
+        let fail =
+            |e: &dyn fmt::Display| format!("sheet `{name}` could not be read: {}", one_line(e));
         let mut cells = Vec::new();
         match &mut book {
             // Excel files are read cell by cell: a stray value in a far corner (XFD1048576)
@@ -246,11 +250,18 @@ fn sheet_from_cells(name: String, mut cells: Vec<(u32, u32, Value)>) -> Sheet {
         }
         if Some(row) == header_row {
             let text = value.as_text();
-            headers.push(Header { key: text.trim().to_lowercase(), text, col });
+            headers.push(Header {
+                key: text.trim().to_lowercase(),
+                text,
+                col,
+            });
             continue;
         }
         if rows.last().is_none_or(|r| r.index != row) {
-            rows.push(Row { index: row, cells: Vec::new() });
+            rows.push(Row {
+                index: row,
+                cells: Vec::new(),
+            });
         }
         let cells = &mut rows.last_mut().expect("pushed above").cells;
         if cells.len() <= col as usize {
@@ -258,7 +269,12 @@ fn sheet_from_cells(name: String, mut cells: Vec<(u32, u32, Value)>) -> Sheet {
         }
         cells[col as usize] = value;
     }
-    Sheet { name, header_row: header_row.unwrap_or(0), headers, rows }
+    Sheet {
+        name,
+        header_row: header_row.unwrap_or(0),
+        headers,
+        rows,
+    }
 }
 
 fn convert(data: &Data) -> Value {

@@ -90,6 +90,9 @@ pub struct Warning {
     /// The layer or cell concerned.
     pub target: String,
     pub message: String,
+    /// The override concerned, for override warnings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub override_id: Option<String>,
 }
 
 /// A scored assessment.
@@ -123,6 +126,7 @@ pub fn score(assessment: &Assessment, ruleset: &Ruleset) -> Scored {
                     "override {} of {} {} was judged under {}; scoring under {} keeps it, but it needs a fresh look",
                     o.override_id, o.target_type, o.target_id, o.ruleset, ruleset.id
                 ),
+                override_id: Some(o.override_id.clone()),
             });
         }
     }
@@ -233,6 +237,7 @@ fn score_component(
                         "override {} of cell {} has no effect: {} does not score the cell ({why})",
                         o.override_id, c.cell_id, rs.id
                     ),
+                    override_id: Some(o.override_id.clone()),
                 });
             }
             (None, Some(why))
@@ -440,6 +445,7 @@ fn headline_checks(
                     "layer {} headline \"{}\" names {a}, which the layer no longer holds (now {}); the prose needs a look",
                     l.layer_id, l.headline, names.join(" | ")
                 ),
+                override_id: None,
             });
         }
     }
@@ -452,6 +458,7 @@ fn headline_checks(
                     "layer {} headline \"{}\" starts with {first}, but the status is now {status}; the prose needs a look",
                     l.layer_id, l.headline
                 ),
+                override_id: None,
             });
         }
     }

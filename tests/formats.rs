@@ -107,11 +107,20 @@ fn files_that_are_not_workbooks_get_one_line() {
 #[test]
 fn a_stray_cell_in_the_far_corner_is_just_a_row() {
     let dir = scratch("stray");
-    let path = coreweave().write_xlsx_text_with(&dir.join("stray.xlsx"), &[("Summary", 1_048_575, 16_383, "stray")]);
+    let path = coreweave().write_xlsx_text_with(
+        &dir.join("stray.xlsx"),
+        &[("Summary", 1_048_575, 16_383, "stray")],
+    );
     let (code, err) = check(&path);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("`seq` is empty") && err.contains("Summary!A1048576"), "{err}");
-    assert!(!err.contains("panicked") && !err.contains("memory allocation"), "{err}");
+    assert!(
+        err.contains("`seq` is empty") && err.contains("Summary!A1048576"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("memory allocation"),
+        "{err}"
+    );
 }
 
 #[test]

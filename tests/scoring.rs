@@ -217,6 +217,22 @@ fn overrides_replace_final_values_and_keep_computed() {
     // O2 was judged under v1.2; the 2C headline "Gap: …" no longer matches "moderate".
     assert!(kinds.contains(&"stale_override"), "{kinds:?}");
     assert!(kinds.contains(&"headline_status"), "{kinds:?}");
+    // `check` and `build` name the cell of each scoring warning.
+    let (code, err) = check(&path);
+    assert_eq!(code, 0, "{err}");
+    let at = |place: &str| format!("  --> {}: {place}\n", path.display());
+    assert!(
+        err.contains(&at("Overrides!I3")),
+        "stale override O2 not placed:\n{err}"
+    );
+    assert!(
+        err.contains(&at("Layers!B8")),
+        "2C headline not placed:\n{err}"
+    );
+    assert!(
+        err.contains("help: confirm the override under v1.3, then set its ruleset to v1.3"),
+        "{err}"
+    );
 }
 
 #[test]

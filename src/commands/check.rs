@@ -24,16 +24,13 @@ pub fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
                 for w in &p.warnings {
                     eprintln!("{w}\n");
                 }
-                for w in &p.scored.warnings {
-                    eprintln!("warning: {}\n  --> {}\n", w.message, file.display());
-                }
                 let scored = p
                     .scored
                     .components
                     .iter()
                     .filter(|c| c.score.is_some())
                     .count();
-                let warnings = p.warnings.len() + p.scored.warnings.len();
+                let warnings = p.warnings.len();
                 println!(
                     "{}: ok ({} under {}, {scored} scored components, {warnings} warning{})",
                     file.display(),

@@ -18,10 +18,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Place, Severity};
 use crate::load::{self, LoadError, WORKBOOK_EXTENSIONS};
 use crate::ruleset::{self, Ruleset};
-use crate::score::{score, Scored};
+use crate::score::{score, Scored, Warning, WarningKind};
 use crate::validate::validate;
 
 /// How a command ended.
@@ -177,7 +177,7 @@ impl Rejected {
 /// A workbook that was loaded, validated and scored.
 pub struct Prepared {
     pub scored: Scored,
-    /// Validation warnings (unknown columns and fields).
+    /// Validation warnings (unknown columns and fields) and scoring warnings, each with its place.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -210,8 +210,48 @@ fn finish(wb: load::Workbook, methodology: Option<&Ruleset>) -> Result<Prepared,
         None => ruleset::find(&v.assessment.meta.methodology_version)
             .ok_or_else(|| Rejected::Invalid(vec![]))?,
     };
-    Ok(Prepared {
-        scored: score(&v.assessment, rs),
-        warnings: v.warnings,
-    })
+    let scored = score(&v.assessment, rs);
+    let mut warnings = v.warnings;
+    let mut d = Diagnostics::new(&wb.path);
+    for w in &scored.warnings {
+        d.warning(
+            scoring_place(&wb, w),
+            w.message.clone(),
+            Some(scoring_help(w, &rs.id)),
+        );
+    }
+    warnings.extend(d.into_vec());
+    Ok(Prepared { scored, warnings })
+}
+
+/// The cell a scoring warning is about: the layer's headline or the override's row.
+fn scoring_place(wb: &load::Workbook, w: &Warning) -> Place {
+    let find = |sheet: &str, key_col: &str, key: &str, col: &str| -> Option<Place> {
+        let s = wb.sheet(sheet)?;
+        let (kc, c) = (s.column(key_col)?, s.column(col)?);
+        let row = s
+            .rows
+            .iter()
+            .find(|r| r.get(kc).as_text().eq_ignore_ascii_case(key))?;
+        Some(Place::cell(&s.name, row.index, c))
+    };
+    let id = w.override_id.as_deref().unwrap_or_default();
+    match w.kind {
+        WarningKind::HeadlineAuthority | WarningKind::HeadlineStatus => {
+            find("Layers", "layer_id", &w.target, "headline")
+        }
+        WarningKind::StaleOverride => find("Overrides", "override_id", id, "ruleset"),
+        WarningKind::UnusedOverride => find("Overrides", "override_id", id, "target_id"),
+    }
+    .unwrap_or_else(Place::file)
+}
+
+fn scoring_help(w: &Warning, ruleset: &str) -> String {
+    match w.kind {
+        WarningKind::HeadlineAuthority | WarningKind::HeadlineStatus => {
+            "reword the headline (and check the narrative), or add an override if the computed value is wrong".into()
+        }
+        WarningKind::StaleOverride => format!("confirm the override under {ruleset}, then set its ruleset to {ruleset}"),
+        WarningKind::UnusedOverride => "remove the override, or score under a ruleset that scores the cell".into(),
+    }
 }

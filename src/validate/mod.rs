@@ -350,7 +350,10 @@ fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipien
                 r.d.error(
                     place,
                     format!("invalid email address `{email}`: {why}"),
-                    Some("write one address such as jane@example.com or Jane Doe <jane@example.com>".into()),
+                    Some(
+                        "write one address such as jane@example.com or Jane Doe <jane@example.com>"
+                            .into(),
+                    ),
                 );
                 continue;
             }
@@ -389,7 +392,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(check_mailbox("jane@example.com"), Ok((None, "jane@example.com".into())));
+        assert_eq!(
+            check_mailbox("jane@example.com"),
+            Ok((None, "jane@example.com".into()))
+        );
         assert_eq!(
             check_mailbox("Jane Doe <jane@example.com>"),
             Ok((Some("Jane Doe".into()), "jane@example.com".into()))
