@@ -67,7 +67,8 @@ fn mentions(text: &str, word: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(word))
 }
 
-/// Compares the readings of `a` under `from` and `to`.
+/// Compares the readings of `a` under `from` and `to`. Computed values are compared, so a
+/// change stays on record even where an override holds the final value.
 pub fn rescore(a: &Assessment, from: &Ruleset, to: &Ruleset) -> Rescore {
     let before = score(a, from);
     let after = score(a, to);
@@ -79,7 +80,7 @@ pub fn rescore(a: &Assessment, from: &Ruleset, to: &Ruleset) -> Rescore {
         .zip(&after.components)
     {
         let val = |s: &crate::score::ScoredComponent| match &s.score {
-            Some(sc) => json!(sc.authority),
+            Some(sc) => json!(sc.computed),
             None => json!("not scored"),
         };
         let (vx, vy) = (val(x), val(y));
@@ -117,7 +118,7 @@ pub fn rescore(a: &Assessment, from: &Ruleset, to: &Ruleset) -> Rescore {
         }
     }
     for (lx, ly) in before.layers.iter().zip(&after.layers) {
-        if lx.authority != ly.authority {
+        if lx.authority_computed != ly.authority_computed {
             let rule = if ly.absent {
                 "R-ABSENT-AUTHORITY".to_string()
             } else {
@@ -133,18 +134,18 @@ pub fn rescore(a: &Assessment, from: &Ruleset, to: &Ruleset) -> Rescore {
             changes.push(Change {
                 target: ly.layer_id.clone(),
                 kind: "layer_authority",
-                from: authorities(&lx.authority),
-                to: authorities(&ly.authority),
+                from: authorities(&lx.authority_computed),
+                to: authorities(&ly.authority_computed),
                 rule,
                 layer_id: ly.layer_id.clone(),
             });
         }
-        if lx.status != ly.status {
+        if lx.status_computed != ly.status_computed {
             changes.push(Change {
                 target: ly.layer_id.clone(),
                 kind: "status_level",
-                from: json!(lx.status),
-                to: json!(ly.status),
+                from: json!(lx.status_computed),
+                to: json!(ly.status_computed),
                 rule: ly.status_rule.to_string(),
                 layer_id: ly.layer_id.clone(),
             });

@@ -303,3 +303,45 @@ fn watch_rebuilds_on_save() {
     assert!(built, "no first build");
     assert!(rebuilt, "no rebuild after the workbook was saved");
 }
+
+#[test]
+fn rescore_keeps_computed_changes_under_an_override() {
+    let dir = scratch("rescore-override");
+    let mut b = coreweave();
+    b.push(
+        "Overrides",
+        &[
+            "O1",
+            "layer",
+            "2C",
+            "status_level",
+            "moderate",
+            "The loop's evaluation plane is multi-component in practice; judged moderate.",
+            "K. Townsend",
+            "2026-06-20",
+            "v1.3",
+        ],
+    );
+    let path = b.write_xlsx(&dir.join("o.xlsx"));
+    let o = run(
+        &[
+            "rescore",
+            "--from",
+            "v1.2",
+            "--to",
+            "v1.3",
+            path.to_str().unwrap(),
+            "--json",
+        ],
+        &dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let changes = v["assessments"][0]["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["target"] == "2C" && c["kind"] == "status_level" && c["to"] == "gap"),
+        "the computed 2C change is hidden by the override: {changes:?}"
+    );
+}
