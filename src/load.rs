@@ -215,9 +215,18 @@ fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
             // must not make a dense grid of the whole sheet.
             calamine::Sheets::Xlsx(x) => {
                 let mut reader = x.worksheet_cells_reader(&name).map_err(|e| fail(&e))?;
-                while let Some(cell) = reader.next_cell().map_err(|e| fail(&e))? {
-                    let (row, col) = cell.get_position();
-                    cells.push((row, col, convert(&Data::from(cell.get_value().clone()))));
+                while let Some(cell) = reader.next_cell_with_formula().map_err(|e| fail(&e))? {
+                    let (row, col) = cell.pos;
+                    let value = convert(&Data::from(cell.value));
+                    // A formula saved by a script that never computed it has no value: say
+                    // so rather than read it as empty.
+                    let value = match (value, cell.formula) {
+                        (v, Some(f)) if v.is_empty() && !f.trim().is_empty() => Value::Error(format!(
+                            "`={f}` with no saved result (open and save the workbook in Excel or LibreOffice, or type the value)"
+                        )),
+                        (v, _) => v,
+                    };
+                    cells.push((row, col, value));
                 }
             }
             other => {
