@@ -118,6 +118,8 @@ pub struct Sheet {
     pub headers: Vec<Header>,
     /// Rows below the header that hold at least one value.
     pub rows: Vec<Row>,
+    /// Merged cell ranges, (row, column) of the first and last cell (read for .xlsx files).
+    pub merged: Vec<((u32, u32), (u32, u32))>,
 }
 
 impl Sheet {
@@ -210,10 +212,14 @@ fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
         let fail =
             |e: &dyn fmt::Display| format!("sheet `{name}` could not be read: {}", one_line(e));
         let mut cells = Vec::new();
+        let mut merged = Vec::new();
         match &mut book {
             // Excel files are read cell by cell: a stray value in a far corner (XFD1048576)
             // must not make a dense grid of the whole sheet.
             calamine::Sheets::Xlsx(x) => {
+                if let Ok(regions) = x.merge_cells_by_sheet_name(&name) {
+                    merged = regions.iter().map(|d| (d.start, d.end)).collect();
+                }
                 let mut reader = x.worksheet_cells_reader(&name).map_err(|e| fail(&e))?;
                 while let Some(cell) = reader.next_cell_with_formula().map_err(|e| fail(&e))? {
                     let (row, col) = cell.pos;
@@ -237,7 +243,9 @@ fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
                 }
             }
         }
-        sheets.push(sheet_from_cells(name, cells));
+        let mut sheet = sheet_from_cells(name, cells);
+        sheet.merged = merged;
+        sheets.push(sheet);
     }
     Ok(sheets)
 }
@@ -283,6 +291,7 @@ fn sheet_from_cells(name: String, mut cells: Vec<(u32, u32, Value)>) -> Sheet {
         header_row: header_row.unwrap_or(0),
         headers,
         rows,
+        merged: Vec::new(),
     }
 }
 

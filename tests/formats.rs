@@ -110,6 +110,7 @@ fn a_stray_cell_in_the_far_corner_is_just_a_row() {
     let path = coreweave().write_xlsx_text_with(
         &dir.join("stray.xlsx"),
         &[("Summary", 1_048_575, 16_383, "stray")],
+        &[],
     );
     let (code, err) = check(&path);
     assert_eq!(code, 1, "{err}");
@@ -121,6 +122,23 @@ fn a_stray_cell_in_the_far_corner_is_just_a_row() {
         !err.contains("panicked") && !err.contains("memory allocation"),
         "{err}"
     );
+}
+
+#[test]
+fn merged_cells_are_flagged() {
+    let dir = scratch("merged");
+    // Components!H2:H4 (exposed for cells 0.1 to 0.3) merged, holding Y.
+    let path = coreweave().write_xlsx_text_with(
+        &dir.join("m.xlsx"),
+        &[],
+        &[("Components", 1, 7, 3, 7, "Y")],
+    );
+    let (_, err) = check(&path);
+    let want = format!(
+        "warning: merged cells H2:H4: only the first holds the value, the others read as empty\n  --> {}: Components!H2\n  help: unmerge the cells and fill each one",
+        path.display()
+    );
+    assert!(err.contains(&want), "{err}");
 }
 
 #[test]

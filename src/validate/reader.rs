@@ -96,6 +96,22 @@ impl<'a> Table<'a> {
                 }
             }
         }
+        for &(start, end) in &sheet.merged {
+            if end.0 > sheet.header_row && (start.0 != end.0 || start.1 != end.1) {
+                let range = format!(
+                    "{}{}:{}{}",
+                    crate::diag::column_name(start.1),
+                    start.0 + 1,
+                    crate::diag::column_name(end.1),
+                    end.0 + 1
+                );
+                d.warning(
+                    Place::cell(&sheet.name, start.0, start.1),
+                    format!("merged cells {range}: only the first holds the value, the others read as empty"),
+                    Some("unmerge the cells and fill each one".into()),
+                );
+            }
+        }
         Some(Self { sheet, cols })
     }
 

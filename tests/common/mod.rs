@@ -117,11 +117,17 @@ impl Book {
 
     /// Writes an .xlsx where every cell is a text cell (numbers typed as text).
     pub fn write_xlsx_all_text(&self, path: &Path) -> PathBuf {
-        self.write_xlsx_text_with(path, &[])
+        self.write_xlsx_text_with(path, &[], &[])
     }
 
-    /// Like [`Book::write_xlsx_all_text`], plus text cells at (sheet, row, column).
-    pub fn write_xlsx_text_with(&self, path: &Path, extra: &[(&str, u32, u16, &str)]) -> PathBuf {
+    /// Like [`Book::write_xlsx_all_text`], plus text cells at (sheet, row, column) and merged
+    /// ranges (sheet, first row, first column, last row, last column, text).
+    pub fn write_xlsx_text_with(
+        &self,
+        path: &Path,
+        extra: &[(&str, u32, u16, &str)],
+        merges: &[(&str, u32, u16, u32, u16, &str)],
+    ) -> PathBuf {
         let mut wb = rust_xlsxwriter::Workbook::new();
         for s in &self.sheets {
             let ws = wb.add_worksheet();
@@ -135,6 +141,10 @@ impl Book {
             }
             for (_, r, c, v) in extra.iter().filter(|(name, ..)| *name == s.name) {
                 ws.write_string(*r, *c, *v).unwrap();
+            }
+            for (_, r1, c1, r2, c2, v) in merges.iter().filter(|(name, ..)| *name == s.name) {
+                let f = rust_xlsxwriter::Format::new();
+                ws.merge_range(*r1, *c1, *r2, *c2, v, &f).unwrap();
             }
         }
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
