@@ -385,3 +385,19 @@ fn distribution_addresses() {
         )],
     );
 }
+
+#[test]
+fn a_word_no_page_can_set() {
+    let mut b = coreweave();
+    let word = "x".repeat(32_000);
+    b.set("Layers", "0", "narrative", &word);
+    expect(
+        "word",
+        &b,
+        &[(
+            "`narrative` holds a word of 32000 characters, which no page can set",
+            "Layers!I2",
+            "break it with spaces; words of up to 1000 characters are accepted",
+        )],
+    );
+}

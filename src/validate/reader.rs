@@ -8,6 +8,10 @@ use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
 use crate::load::{Row, Sheet, Value, Workbook};
 use crate::model::Vocab;
 
+/// The longest word (run of characters without a space) a text cell may hold: longer runs
+/// cannot be set on a page and break PDF/A's string limits.
+pub const MAX_WORD: usize = 1000;
+
 /// Y/N spellings accepted in flag columns.
 pub const FLAG_HELP: &str = "expected Y, N, yes, no, TRUE or FALSE (empty means N)";
 /// Date spellings accepted in date columns.
@@ -174,14 +178,26 @@ impl RowReader<'_> {
             return None;
         }
         let t = v.as_text();
+        if let Some(word) = t.split_whitespace().find(|w| w.chars().count() > MAX_WORD) {
+            let place = self.place(name);
+            let n = word.chars().count();
+            self.d.error(
+                place,
+                format!("`{name}` holds a word of {n} characters, which no page can set"),
+                Some(format!(
+                    "break it with spaces; words of up to {MAX_WORD} characters are accepted"
+                )),
+            );
+            return None;
+        }
         (!t.is_empty()).then_some(t)
     }
 
     /// The cell's text; reports an empty cell with `help`.
     pub fn required(&mut self, name: &str, help: &str) -> Option<String> {
-        let missing_col = self.value(name).is_none();
+        let empty = self.value(name).is_some_and(Value::is_empty);
         let t = self.text(name);
-        if t.is_none() && !missing_col && !matches!(self.value(name), Some(Value::Error(_))) {
+        if empty {
             let place = self.place(name);
             self.d
                 .error(place, format!("`{name}` is empty"), Some(help.to_string()));
