@@ -183,15 +183,83 @@ fn source_key(path: &Path) -> String {
 
 struct Pending {
     source: PathBuf,
+    /// The workbook's name in the manifest.
+    source_key: String,
     bytes: Vec<u8>,
     key: String,
 }
 
 struct Ready {
     source: PathBuf,
+    source_key: String,
     key: String,
     prepared: Prepared,
+    /// The PDF, relative to the output folder.
     name: PathBuf,
+    target: PathBuf,
+}
+
+/// What typesetting and writing one brief gave: its result, its new manifest entry, and the
+/// messages to print together.
+type Rendered = (BriefResult, Option<(String, manifest::Entry)>, String);
+
+/// Typesets one brief and writes it atomically.
+fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Rendered {
+    let t0 = Instant::now();
+    let mut log = String::new();
+    for w in &r.prepared.warnings {
+        log.push_str(&format!("{w}\n"));
+    }
+    let failed = |source: PathBuf| BriefResult {
+        source,
+        target: None,
+        status: Status::Failed,
+    };
+    let rendered = render::render(engine, &r.prepared.scored, &config.render);
+    comemo::evict(10);
+    let doc = match rendered {
+        Ok(doc) => doc,
+        Err(e) => {
+            log.push_str(&format!(
+                "{e}\n{}: not built (typesetting failed)\n",
+                r.source.display()
+            ));
+            return (failed(r.source), None, log);
+        }
+    };
+    for w in &doc.warnings {
+        log.push_str(&format!("{w}\n  --> {}\n", r.source.display()));
+    }
+    if let Err(e) = write_atomic(&r.target, &doc.pdf) {
+        log.push_str(&format!(
+            "error: {}: cannot write ({e})\n",
+            r.target.display()
+        ));
+        return (failed(r.source), None, log);
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    log.push_str(&format!(
+        "built {} ({} pages, {} KiB, {secs:.2} s)\n",
+        r.target.display(),
+        doc.pages,
+        doc.pdf.len().div_ceil(1024)
+    ));
+    let entry = manifest::Entry {
+        key: r.key,
+        output: r.name,
+        pdf_sha256: manifest::sha256_hex(&doc.pdf),
+    };
+    let status = Status::Built {
+        pages: doc.pages,
+        bytes: doc.pdf.len(),
+        secs,
+    };
+    let result = BriefResult {
+        source: r.source,
+        target: Some(r.target),
+        status,
+    };
+    (result, Some((r.source_key, entry)), log)
 }
 
 /// Builds every workbook of `config` into `config.out`.
@@ -199,6 +267,7 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
     let started = Instant::now();
     let manifest_path = manifest::path(&config.out, config.shard);
     let (mut manifest, warning) = Manifest::load(&manifest_path);
+    let loaded = manifest.clone();
     if let Some(w) = warning {
         reporter.print(&format!("warning: {w}"));
     }
@@ -241,8 +310,9 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
             .part("shaping", shaping.as_bytes())
             .part("workbook", &bytes)
             .finish();
+        let source_key = source_key(source);
         if !config.force {
-            if let Some(e) = manifest.is_fresh(&source_key(source), &key, &config.out) {
+            if let Some(e) = manifest.is_fresh(&source_key, &key, &config.out) {
                 let target = config.out.join(&e.output);
                 results.push(BriefResult {
                     source: source.clone(),
@@ -254,6 +324,7 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
         }
         pending.push(Pending {
             source: source.clone(),
+            source_key,
             bytes,
             key,
         });
@@ -285,8 +356,10 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
             match output_name(&config.name_pattern, &vars) {
                 Ok(name) => Ok(Ready {
                     source: p.source,
+                    source_key: p.source_key,
                     key: p.key,
                     prepared,
+                    target: config.out.join(&name),
                     name,
                 }),
                 Err(e) => Err((
@@ -307,12 +380,11 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
     for item in prepared {
         match item {
             Ok(r) => {
-                let target = config.out.join(&r.name);
-                if let Some(first) = claimed.get(&target) {
+                if let Some(first) = claimed.get(&r.target) {
                     reporter.print(&format!(
                         "error: {}: would write {}, which {} also writes\n  help: give each assessment its own assessment_id",
                         r.source.display(),
-                        target.display(),
+                        r.target.display(),
                         first.display()
                     ));
                     results.push(BriefResult {
@@ -321,7 +393,7 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
                         status: Status::Invalid,
                     });
                 } else {
-                    claimed.insert(target, r.source.clone());
+                    claimed.insert(r.target.clone(), r.source.clone());
                     ready.push(r);
                 }
             }
@@ -338,96 +410,19 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
     }
 
     // Stage 4–5 on `jobs` workers: typeset and write.
-    let built: Vec<(BriefResult, Option<(String, manifest::Entry)>)> =
-        run_workers(ready, config.jobs, |r| {
-            let t0 = Instant::now();
-            let mut log = String::new();
-            for w in &r.prepared.warnings {
-                log.push_str(&format!("{w}\n"));
-            }
-            let rendered = render::render(engine, &r.prepared.scored, &config.render);
-            comemo::evict(10);
-            let target = config.out.join(&r.name);
-            let result = match rendered {
-                Err(e) => {
-                    log.push_str(&format!(
-                        "{e}\n{}: not built (typesetting failed)\n",
-                        r.source.display()
-                    ));
-                    (
-                        BriefResult {
-                            source: r.source,
-                            target: None,
-                            status: Status::Failed,
-                        },
-                        None,
-                    )
-                }
-                Ok(doc) => {
-                    for w in &doc.warnings {
-                        log.push_str(&format!("{w}\n  --> {}\n", r.source.display()));
-                    }
-                    match write_atomic(&target, &doc.pdf) {
-                        Err(e) => {
-                            log.push_str(&format!(
-                                "error: {}: cannot write ({e})\n",
-                                target.display()
-                            ));
-                            (
-                                BriefResult {
-                                    source: r.source,
-                                    target: None,
-                                    status: Status::Failed,
-                                },
-                                None,
-                            )
-                        }
-                        Ok(()) => {
-                            let secs = t0.elapsed().as_secs_f64();
-                            log.push_str(&format!(
-                                "built {} ({} pages, {} KiB, {secs:.2} s)\n",
-                                target.display(),
-                                doc.pages,
-                                doc.pdf.len().div_ceil(1024)
-                            ));
-                            let entry = manifest::Entry {
-                                key: r.key,
-                                output: r.name.clone(),
-                                pdf_sha256: manifest::sha256_hex(&doc.pdf),
-                            };
-                            let status = Status::Built {
-                                pages: doc.pages,
-                                bytes: doc.pdf.len(),
-                                secs,
-                            };
-                            (
-                                BriefResult {
-                                    source: r.source.clone(),
-                                    target: Some(target),
-                                    status,
-                                },
-                                Some((source_key(&r.source), entry)),
-                            )
-                        }
-                    }
-                }
-            };
-            reporter.print(&log);
-            reporter.tick();
-            result
-        });
-
+    let built = run_workers(ready, config.jobs, |r| {
+        let (result, entry, log) = render_one(engine, config, r);
+        reporter.print(&log);
+        reporter.tick();
+        (result, entry)
+    });
     for (result, entry) in built {
-        match entry {
-            Some((k, e)) => {
-                manifest.briefs.insert(k, e);
-            }
-            None => {
-                manifest.briefs.remove(&source_key(&result.source));
-            }
+        if let Some((k, e)) = entry {
+            manifest.briefs.insert(k, e);
         }
         results.push(result);
     }
+    // A workbook that failed has no up-to-date brief: the next build must try it again.
     for r in &results {
         if matches!(r.status, Status::Invalid | Status::Failed) {
             manifest.briefs.remove(&source_key(&r.source));
@@ -442,7 +437,7 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
             _ => Outcome::Ok,
         });
     }
-    if results.iter().any(|r| !matches!(r.status, Status::Invalid)) || !manifest.briefs.is_empty() {
+    if manifest != loaded {
         if let Err(e) = manifest.save(&manifest_path) {
             reporter.print(&format!(
                 "error: {}: cannot write the manifest ({e})",

@@ -145,11 +145,6 @@ impl Workbook {
             .iter()
             .find(|s| s.name.trim().eq_ignore_ascii_case(name))
     }
-
-    /// The bytes-level identity of the workbook is not kept; this is its file name.
-    pub fn file_name(&self) -> String {
-        self.path.display().to_string()
-    }
 }
 
 /// A file that could not be read as a workbook.

@@ -97,12 +97,6 @@ fn context(s: &Scored, recipients: &Recipients, attachment: &str) -> serde_json:
         ));
         layers.push(json!({"id": l.layer_id, "label": label, "name": name, "status": l.status, "display": l.display, "headline": facts.headline}));
     }
-    let mut profile = json!({"retained": 0, "delegated": 0, "ceded": 0, "total": 0});
-    for c in s.components.iter().filter_map(|c| c.score.as_ref()) {
-        let key = c.authority.as_str().to_lowercase();
-        profile[&key] = json!(profile[&key].as_u64().unwrap_or(0) + 1);
-        profile["total"] = json!(profile["total"].as_u64().unwrap_or(0) + 1);
-    }
     let names: Vec<String> = recipients
         .to
         .iter()
@@ -123,7 +117,7 @@ fn context(s: &Scored, recipients: &Recipients, attachment: &str) -> serde_json:
         "ruleset": {"id": s.ruleset.id, "title": s.ruleset.title, "effective": date_long(s.ruleset.effective_date)},
         "layers": layers,
         "layer_table": table.trim_end(),
-        "profile": profile,
+        "profile": s.profile(),
         "summary": s.assessment.summary.first().map(|p| p.paragraph.as_str()).unwrap_or(""),
         "attachment": attachment,
         "recipient_names": names.join(", "),

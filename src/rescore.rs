@@ -49,13 +49,14 @@ fn authorities(v: &[Authority]) -> Value {
     json!(v)
 }
 
-fn joined(v: &Value) -> String {
+/// A changed value as text: authorities of a split joined by `sep` (`|` in History rows).
+pub fn joined(v: &Value, sep: &str) -> String {
     match v {
         Value::Array(items) => items
             .iter()
             .filter_map(Value::as_str)
             .collect::<Vec<_>>()
-            .join("|"),
+            .join(sep),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     }
@@ -197,7 +198,7 @@ fn review(a: &Assessment, after: &Scored, changes: &[Change]) -> Vec<Review> {
             Value::String(s) => vec![s.clone()],
             _ => vec![],
         };
-        let new = joined(&ch.to);
+        let new = joined(&ch.to, "|");
         for word in old
             .iter()
             .filter(|w| !new.split('|').any(|n| n.eq_ignore_ascii_case(w)))
@@ -250,8 +251,8 @@ pub fn history_rows(a: &Assessment, to: &Ruleset, r: &Rescore) -> Vec<Vec<String
             ch.layer_id.clone(),
             ch.target.clone(),
             ch.kind.to_string(),
-            joined(&ch.from),
-            joined(&ch.to),
+            joined(&ch.from, "|"),
+            joined(&ch.to, "|"),
             ch.rule.clone(),
             "N".into(),
             String::new(),

@@ -107,7 +107,30 @@ pub struct Scored {
     pub warnings: Vec<Warning>,
 }
 
+/// How many scored components hold each final authority.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    pub retained: usize,
+    pub delegated: usize,
+    pub ceded: usize,
+    pub total: usize,
+}
+
 impl Scored {
+    /// The DAPM profile: scored components by final authority.
+    pub fn profile(&self) -> Profile {
+        let mut p = Profile::default();
+        for c in self.components.iter().filter_map(|c| c.score.as_ref()) {
+            match c.authority {
+                Authority::Retained => p.retained += 1,
+                Authority::Delegated => p.delegated += 1,
+                Authority::Ceded => p.ceded += 1,
+            }
+            p.total += 1;
+        }
+        p
+    }
+
     /// The scored layer `id`.
     pub fn layer(&self, id: &str) -> Option<&ScoredLayer> {
         self.layers.iter().find(|l| l.layer_id == id)

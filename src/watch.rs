@@ -14,22 +14,13 @@ use notify::{RecursiveMode, Watcher};
 use crate::batch::{self, Reporter};
 use crate::cli::BuildArgs;
 use crate::commands::build::{config, load_templates};
-use crate::commands::{Fatal, Outcome};
+use crate::commands::{is_scratch_file, Fatal, Outcome};
 use crate::render::Engine;
 
-/// Whether an event on `path` can change a brief.
-fn relevant(path: &Path, out: &Path) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let out_abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
-    let in_out = path.starts_with(out) || path.starts_with(&out_abs);
-    !in_out
-        && !name.starts_with("~$")
-        && !name.starts_with(".~lock")
-        && !name.ends_with(".tmp")
-        && !name.starts_with('.')
+/// Whether an event on `path` can change a brief: not a scratch file, not in the output
+/// folder (`out` as given, and `out_abs` canonical).
+fn relevant(path: &Path, out: &Path, out_abs: &Path) -> bool {
+    !is_scratch_file(path) && !path.starts_with(out) && !path.starts_with(out_abs)
 }
 
 fn once(args: &BuildArgs) -> Result<(Outcome, String), Fatal> {
@@ -76,15 +67,17 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
     eprintln!("watching {} (Ctrl-C to stop)", watched.join(", "));
     let stamp = || chrono::Local::now().format("%H:%M:%S");
     let (_, line) = once(args)?;
+    let out = &args.brief.out;
+    let out_abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
     eprintln!("[{}] {line}", stamp());
     loop {
         let Ok(paths) = rx.recv() else {
             return Ok(Outcome::Ok);
         };
-        let mut hit = paths.iter().any(|p| relevant(p, &args.brief.out));
+        let mut hit = paths.iter().any(|p| relevant(p, &args.brief.out, &out_abs));
         // Let a burst of events (save = write temp, rename, touch) settle.
         while let Ok(more) = rx.recv_timeout(Duration::from_millis(300)) {
-            hit |= more.iter().any(|p| relevant(p, &args.brief.out));
+            hit |= more.iter().any(|p| relevant(p, &args.brief.out, &out_abs));
         }
         if hit {
             match once(args) {

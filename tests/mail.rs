@@ -247,35 +247,22 @@ fn refusals_credentials_size_and_addresses() {
     let dir = scratch("mail-refuse");
     let wb = root().join("inputs/coreweave.xlsx");
     let wb = wb.to_str().unwrap();
-    let o = run(
-        &[
-            "mail",
-            wb,
-            "--send",
-            "--smtp",
-            "smtp://user:pw@127.0.0.1:25",
-        ],
-        &dir,
+    let refused = |args: &[&str], says: &str| {
+        let o = run(&[&["mail", wb], args].concat(), &dir);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    };
+    refused(
+        &["--send", "--smtp", "smtp://user:pw@127.0.0.1:25"],
+        "credentials do not belong on the command line",
     );
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("credentials do not belong on the command line"),
-        "{}",
-        stderr(&o)
+    refused(
+        &["--to", "not-an-address"],
+        "--to `not-an-address` is not an email address",
     );
-    let o = run(&["mail", wb, "--to", "not-an-address"], &dir);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("--to `not-an-address` is not an email address"),
-        "{}",
-        stderr(&o)
-    );
-    let o = run(&["mail", wb, "--max-size", "100KB"], &dir);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("above --max-size 0.1 MB; not written"),
-        "{}",
-        stderr(&o)
+    refused(
+        &["--max-size", "100KB"],
+        "above --max-size 0.1 MB; not written",
     );
     assert!(!dir.join("out/coreweave.eml").exists());
 }

@@ -35,12 +35,11 @@ pub fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
 /// The checked build configuration shared by `build` and `mail`.
 pub fn brief_config(
     paths: &[PathBuf],
-    brief: &BriefArgs,
+    args: &BriefArgs,
     methodology_name: Option<&str>,
     shard: Option<(u32, u32)>,
     allow_empty: bool,
 ) -> Result<(BuildConfig, Vec<String>), Fatal> {
-    let args = brief;
     let rs = methodology(methodology_name)?;
     let standards = if args.pdf_standard.trim().eq_ignore_ascii_case("none") {
         Vec::new()

@@ -123,20 +123,22 @@ pub fn collect_inputs(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     (files, errors)
 }
 
-/// Workbook extensions, skipping the lock files office suites leave beside open files.
+/// Workbook extensions, skipping the files office suites and editors leave beside open ones.
 fn is_workbook_name(p: &Path) -> bool {
-    let name = p
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
     let ext = p
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    WORKBOOK_EXTENSIONS.contains(&ext.as_str())
-        && !name.starts_with("~$")
-        && !name.starts_with(".~lock")
-        && !name.starts_with('.')
+    WORKBOOK_EXTENSIONS.contains(&ext.as_str()) && !is_scratch_file(p)
+}
+
+/// Lock, hidden and temporary files (`~$a.xlsx`, `.~lock.a.ods#`, `.a.pdf.123.tmp`).
+pub fn is_scratch_file(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name.starts_with("~$") || name.starts_with('.') || name.ends_with(".tmp")
 }
 
 /// Why a workbook could not be scored.

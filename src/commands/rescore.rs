@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{collect_inputs, methodology, prepare, Fatal, Outcome};
 use crate::cli::RescoreArgs;
-use crate::rescore::{history_rows, rescore, Rescore};
+use crate::rescore::{history_rows, joined, rescore, Rescore};
 
 pub fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
     let from = methodology(Some(&args.from))?.ok_or_else(|| Fatal("--from is required".into()))?;
@@ -81,15 +81,7 @@ fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) -> Result<(), Fatal> 
 }
 
 fn text(r: &Rescore, from: &str, to: &str) -> String {
-    let value = |v: &serde_json::Value| match v {
-        serde_json::Value::Array(a) => a
-            .iter()
-            .filter_map(|x| x.as_str())
-            .collect::<Vec<_>>()
-            .join(" | "),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
+    let value = |v: &serde_json::Value| joined(v, " | ");
     let n = r.changes.len();
     let mut out = format!(
         "{}: {from} → {to}, {n} change{}\n",

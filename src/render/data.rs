@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::model::{date_long, date_short, Authority, NoteKind};
 use crate::ruleset::{self, LayerInfo};
-use crate::score::{Part, Scored};
+use crate::score::{Part, Profile, Scored};
 
 /// Paper size of the brief.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, clap::ValueEnum)]
@@ -79,14 +79,6 @@ struct ChangelogData {
 struct SummaryData<'a> {
     heading: Option<&'a str>,
     text: &'a str,
-}
-
-#[derive(Serialize, Default)]
-struct Profile {
-    retained: usize,
-    delegated: usize,
-    ceded: usize,
-    total: usize,
 }
 
 #[derive(Serialize)]
@@ -265,15 +257,7 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
     let a = &s.assessment;
     let m = &a.meta;
     let infos: Vec<LayerInfo> = s.layers.iter().map(|l| layer_info(&l.layer_id)).collect();
-    let mut profile = Profile::default();
-    for c in s.components.iter().filter_map(|c| c.score.as_ref()) {
-        match c.authority {
-            Authority::Retained => profile.retained += 1,
-            Authority::Delegated => profile.delegated += 1,
-            Authority::Ceded => profile.ceded += 1,
-        }
-        profile.total += 1;
-    }
+    let profile = s.profile();
     let status_line = format!(
         "Layer-by-layer status: {}.",
         infos

@@ -12,7 +12,7 @@ pub mod world;
 use std::fmt::Write as _;
 
 use typst::diag::{Severity, SourceDiagnostic};
-use typst::foundations::{Datetime, Smart};
+use typst::foundations::{Bytes, Datetime, Smart};
 use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
@@ -87,7 +87,7 @@ pub fn render(
 pub struct Typeset {
     pub doc: PagedDocument,
     pub warnings: Vec<String>,
-    data: Vec<u8>,
+    data: Bytes,
     today: Datetime,
     ident: String,
 }
@@ -107,7 +107,7 @@ pub fn typeset(
     opts: &RenderOptions,
 ) -> Result<Typeset, RenderError> {
     let meta = &scored.assessment.meta;
-    let data = data::brief_json(scored, opts.paper);
+    let data = Bytes::new(data::brief_json(scored, opts.paper));
     let mut warnings = missing_glyphs(engine, &data);
     let today = today(scored)?;
     let world = engine.world(data.clone(), today);

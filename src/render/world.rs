@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Duration};
@@ -170,10 +170,10 @@ impl Engine {
     }
 
     /// A world for one brief.
-    pub fn world(&self, data: Vec<u8>, today: Datetime) -> BriefWorld<'_> {
+    pub fn world(&self, data: Bytes, today: Datetime) -> BriefWorld<'_> {
         BriefWorld {
             engine: self,
-            data: Bytes::new(data),
+            data,
             today,
             main: file_id(MAIN_PATH),
         }
@@ -284,6 +284,3 @@ impl World for BriefWorld<'_> {
         Some(self.today)
     }
 }
-
-/// Shared engines are handed between threads.
-pub type SharedEngine = Arc<Engine>;
