@@ -1,10 +1,12 @@
-//! Building many briefs: incremental, in parallel, with progress.
+//! Batch: many workbooks through stages 1–5, incremental, in parallel, with progress.
 //!
-//! Policy: workbooks whose manifest entry is fresh are skipped unless forced; the rest are
-//! loaded, validated and scored in parallel, checked for two workbooks claiming one output
-//! file, then typeset in parallel on rayon's pool, all sharing one [`Engine`] (fonts,
-//! library, parsed templates). One failure never stops the others. Each brief's messages
-//! are printed together when it finishes, so parallel output never interleaves.
+//! Policy: a build goes plan → prepare → claim → render → commit. Workbooks whose manifest
+//! entry is fresh are skipped unless forced; the rest are loaded, validated and scored in
+//! parallel (rayon), checked for two workbooks claiming one output file, then typeset on
+//! worker threads of our own, all sharing one [`Engine`] (fonts, library, parsed templates).
+//! One failure never stops the others. Each brief's messages are printed together when it
+//! finishes, so parallel output never interleaves. The result is one [`BriefResult`] per
+//! workbook; what it means for the exit status is the command's business.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -15,32 +17,32 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
-use crate::commands::{prepare_bytes, Outcome, Prepared};
 use crate::manifest::{self, KeyBuilder, Manifest};
 use crate::output::{output_name, write_atomic};
+use crate::pipeline::{prepare_bytes, Prepared};
 use crate::render::{self, Engine, RenderOptions};
 use crate::ruleset::Ruleset;
 
 /// The checked configuration of a build.
 #[derive(Debug, Clone)]
-pub struct BuildConfig {
-    pub files: Vec<PathBuf>,
-    pub out: PathBuf,
+pub(crate) struct BuildConfig {
+    pub(crate) files: Vec<PathBuf>,
+    pub(crate) out: PathBuf,
     /// Score under this ruleset instead of each workbook's own.
-    pub methodology: Option<&'static Ruleset>,
-    pub name_pattern: String,
-    pub render: RenderOptions,
+    pub(crate) methodology: Option<&'static Ruleset>,
+    pub(crate) name_pattern: String,
+    pub(crate) render: RenderOptions,
     /// Rebuild even when the manifest says a brief is up to date.
-    pub force: bool,
+    pub(crate) force: bool,
     /// Build only slice K of N (1-based) of the inputs.
-    pub shard: Option<(u32, u32)>,
+    pub(crate) shard: Option<(u32, u32)>,
     /// Briefs typeset at once (default: the cores).
-    pub jobs: usize,
+    pub(crate) jobs: usize,
 }
 
 /// What happened to one workbook.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Status {
+pub(crate) enum BriefStatus {
     Built {
         pages: usize,
         bytes: usize,
@@ -55,33 +57,44 @@ pub enum Status {
 
 /// One workbook's result.
 #[derive(Debug, Clone)]
-pub struct BriefResult {
-    pub source: PathBuf,
+pub(crate) struct BriefResult {
+    pub(crate) source: PathBuf,
     /// The PDF, when built or unchanged.
-    pub target: Option<PathBuf>,
-    pub status: Status,
+    pub(crate) target: Option<PathBuf>,
+    pub(crate) status: BriefStatus,
 }
 
-/// The whole build.
+impl BriefResult {
+    fn new(source: PathBuf, target: Option<PathBuf>, status: BriefStatus) -> Self {
+        Self {
+            source,
+            target,
+            status,
+        }
+    }
+}
+
+/// The whole build: every workbook's result, in input order.
 #[derive(Debug, Clone)]
-pub struct Summary {
-    pub results: Vec<BriefResult>,
-    pub secs: f64,
-    pub outcome: Outcome,
+pub(crate) struct Summary {
+    pub(crate) results: Vec<BriefResult>,
+    pub(crate) secs: f64,
+    /// The manifest could not be saved (the briefs themselves were written).
+    pub(crate) manifest_error: Option<String>,
 }
 
 impl Summary {
-    fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
+    fn count(&self, f: impl Fn(&BriefStatus) -> bool) -> usize {
         self.results.iter().filter(|r| f(&r.status)).count()
     }
 
     /// "3 built, 21 unchanged, 0 failed in 1.2 s".
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         format!(
             "{} built, {} unchanged, {} failed in {:.1} s",
-            self.count(|s| matches!(s, Status::Built { .. })),
-            self.count(|s| *s == Status::Unchanged),
-            self.count(|s| matches!(s, Status::Invalid | Status::Failed)),
+            self.count(|s| matches!(s, BriefStatus::Built { .. })),
+            self.count(|s| *s == BriefStatus::Unchanged),
+            self.count(|s| matches!(s, BriefStatus::Invalid | BriefStatus::Failed)),
             self.secs
         )
     }
@@ -89,7 +102,7 @@ impl Summary {
 
 /// Selects slice `k` of `n` (1-based): inputs ordered by file name, then every n-th.
 /// Every machine of a job array sees the same inputs, so the slices partition them exactly.
-pub fn shard(files: &[PathBuf], k: u32, n: u32) -> Vec<PathBuf> {
+pub(crate) fn shard(files: &[PathBuf], k: u32, n: u32) -> Vec<PathBuf> {
     let mut sorted: Vec<&PathBuf> = files.iter().collect();
     sorted.sort_by(|a, b| (a.file_name(), a.as_os_str()).cmp(&(b.file_name(), b.as_os_str())));
     sorted
@@ -106,7 +119,7 @@ pub fn shard(files: &[PathBuf], k: u32, n: u32) -> Vec<PathBuf> {
 /// waits inside one brief steals other briefs, nesting them on its stack: every brief in
 /// flight at once, memory growing with the batch. Plain threads wait instead, so at most
 /// `workers` briefs are in flight and memory stays flat.
-pub fn run_workers<T: Send, R: Send>(
+fn run_workers<T: Send, R: Send>(
     items: Vec<T>,
     workers: usize,
     f: impl Fn(T) -> R + Sync,
@@ -130,12 +143,12 @@ pub fn run_workers<T: Send, R: Send>(
 }
 
 /// Progress on stderr: a bar on a terminal, plain lines when piped.
-pub struct Reporter {
+pub(crate) struct Reporter {
     bar: Option<ProgressBar>,
 }
 
 impl Reporter {
-    pub fn new(total: usize) -> Self {
+    pub(crate) fn new(total: usize) -> Self {
         let bar = (std::io::stderr().is_terminal() && total > 1).then(|| {
             let bar = ProgressBar::new(total as u64);
             if let Ok(style) = ProgressStyle::with_template(
@@ -149,7 +162,7 @@ impl Reporter {
     }
 
     /// Prints a block of lines above the bar.
-    pub fn print(&self, text: &str) {
+    pub(crate) fn print(&self, text: &str) {
         if text.is_empty() {
             return;
         }
@@ -181,6 +194,7 @@ fn source_key(path: &Path) -> String {
         .to_string()
 }
 
+/// A workbook to build: read, keyed, not fresh.
 struct Pending {
     source: PathBuf,
     /// The workbook's name in the manifest.
@@ -189,6 +203,7 @@ struct Pending {
     key: String,
 }
 
+/// A workbook scored and given its output file, ready to typeset.
 struct Ready {
     source: PathBuf,
     source_key: String,
@@ -199,71 +214,23 @@ struct Ready {
     target: PathBuf,
 }
 
+/// A workbook that failed before typesetting, with its messages.
+struct Dropped {
+    source: PathBuf,
+    status: BriefStatus,
+    log: String,
+}
+
 /// What typesetting and writing one brief gave: its result, its new manifest entry, and the
 /// messages to print together.
-type Rendered = (BriefResult, Option<(String, manifest::Entry)>, String);
-
-/// Typesets one brief and writes it atomically.
-fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Rendered {
-    let t0 = Instant::now();
-    let mut log = String::new();
-    for w in &r.prepared.warnings {
-        log.push_str(&format!("{w}\n"));
-    }
-    let failed = |source: PathBuf| BriefResult {
-        source,
-        target: None,
-        status: Status::Failed,
-    };
-    let rendered = render::render(engine, &r.prepared.scored, &config.render);
-    comemo::evict(10);
-    let doc = match rendered {
-        Ok(doc) => doc,
-        Err(e) => {
-            log.push_str(&format!(
-                "{e}\n{}: not built (typesetting failed)\n",
-                r.source.display()
-            ));
-            return (failed(r.source), None, log);
-        }
-    };
-    for w in &doc.warnings {
-        log.push_str(&format!("{w}\n  --> {}\n", r.source.display()));
-    }
-    if let Err(e) = write_atomic(&r.target, &doc.pdf) {
-        log.push_str(&format!(
-            "error: {}: cannot write ({e})\n",
-            r.target.display()
-        ));
-        return (failed(r.source), None, log);
-    }
-    let secs = t0.elapsed().as_secs_f64();
-    log.push_str(&format!(
-        "built {} ({} pages, {} KiB, {secs:.2} s)\n",
-        r.target.display(),
-        doc.pages,
-        doc.pdf.len().div_ceil(1024)
-    ));
-    let entry = manifest::Entry {
-        key: r.key,
-        output: r.name,
-        pdf_sha256: manifest::sha256_hex(&doc.pdf),
-    };
-    let status = Status::Built {
-        pages: doc.pages,
-        bytes: doc.pdf.len(),
-        secs,
-    };
-    let result = BriefResult {
-        source: r.source,
-        target: Some(r.target),
-        status,
-    };
-    (result, Some((r.source_key, entry)), log)
+struct Landed {
+    result: BriefResult,
+    entry: Option<(String, manifest::Entry)>,
+    log: String,
 }
 
 /// Builds every workbook of `config` into `config.out`.
-pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summary {
+pub(crate) fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summary {
     let started = Instant::now();
     let manifest_path = manifest::path(&config.out, config.shard);
     let (mut manifest, warning) = Manifest::load(&manifest_path);
@@ -271,7 +238,37 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
     if let Some(w) = warning {
         reporter.print(&format!("warning: {w}"));
     }
-    let shaping = KeyBuilder::default()
+    let (mut results, pending) = plan(engine, config, &manifest, reporter);
+    let prepared = prepare_all(config, pending);
+    let ready = claim(prepared, &mut results, reporter);
+    let landed = run_workers(ready, config.jobs, |r| {
+        let landed = render_one(engine, config, r);
+        reporter.print(&landed.log);
+        reporter.tick();
+        landed
+    });
+    for l in landed {
+        if let Some((k, e)) = l.entry {
+            manifest.briefs.insert(k, e);
+        }
+        results.push(l.result);
+    }
+    reporter.finish();
+    let manifest_error = commit(&mut manifest, &loaded, &manifest_path, &results);
+    if let Some(e) = &manifest_error {
+        reporter.print(&format!("error: {e}"));
+    }
+    in_input_order(&mut results, &config.files);
+    Summary {
+        results,
+        secs: started.elapsed().as_secs_f64(),
+        manifest_error,
+    }
+}
+
+/// The hash of everything but the workbook that shapes a brief of this build.
+fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
+    KeyBuilder::default()
         .part("version", env!("CARGO_PKG_VERSION").as_bytes())
         .part("rulesets", crate::ruleset::data_fingerprint().as_bytes())
         .part("templates", engine.templates().digest().as_bytes())
@@ -286,9 +283,19 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
         )
         .part("name", config.name_pattern.as_bytes())
         .part("options", format!("{:?}", config.render).as_bytes())
-        .finish();
+        .finish()
+}
 
-    let mut results: Vec<BriefResult> = Vec::new();
+/// Reads every workbook and sorts it: unreadable (a result now), fresh (a result now, unless
+/// forced), or pending.
+fn plan(
+    engine: &Engine,
+    config: &BuildConfig,
+    manifest: &Manifest,
+    reporter: &Reporter,
+) -> (Vec<BriefResult>, Vec<Pending>) {
+    let shaping = shaping_key(engine, config);
+    let mut results = Vec::new();
     let mut pending = Vec::new();
     for source in &config.files {
         let bytes = match std::fs::read(source) {
@@ -298,11 +305,7 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
                     "error: {}: cannot read the file ({e})",
                     source.display()
                 ));
-                results.push(BriefResult {
-                    source: source.clone(),
-                    target: None,
-                    status: Status::Invalid,
-                });
+                results.push(BriefResult::new(source.clone(), None, BriefStatus::Invalid));
                 continue;
             }
         };
@@ -314,11 +317,11 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
         if !config.force {
             if let Some(e) = manifest.is_fresh(&source_key, &key, &config.out) {
                 let target = config.out.join(&e.output);
-                results.push(BriefResult {
-                    source: source.clone(),
-                    target: Some(target),
-                    status: Status::Unchanged,
-                });
+                results.push(BriefResult::new(
+                    source.clone(),
+                    Some(target),
+                    BriefStatus::Unchanged,
+                ));
                 continue;
             }
         }
@@ -329,49 +332,62 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
             key,
         });
     }
+    (results, pending)
+}
 
-    // Stage 1–3 in parallel: load, validate, score, and name the output.
-    let prepared: Vec<Result<Ready, (PathBuf, Status, String)>> = pending
+/// Stages 1–3 in parallel: load, validate, score, and name the output.
+fn prepare_all(config: &BuildConfig, pending: Vec<Pending>) -> Vec<Result<Ready, Dropped>> {
+    pending
         .into_par_iter()
-        .map(|p| {
-            let prepared = match prepare_bytes(&p.source, p.bytes, config.methodology) {
-                Ok(x) => x,
-                Err(r) => {
-                    let mut log = r.render();
-                    log.push_str(&format!(
-                        "{}: not built; the earlier brief, if any, is left as it was\n",
-                        p.source.display()
-                    ));
-                    return Err((p.source, Status::Invalid, log));
-                }
-            };
-            let m = &prepared.scored.assessment.meta;
-            let vars = json!({
-                "assessment_id": m.assessment_id,
-                "vendor": m.vendor,
-                "doc_version": m.doc_version,
-                "methodology": prepared.scored.ruleset.id,
-                "date": m.date_assessed.format("%Y-%m-%d").to_string(),
-            });
-            match output_name(&config.name_pattern, &vars) {
-                Ok(name) => Ok(Ready {
-                    source: p.source,
-                    source_key: p.source_key,
-                    key: p.key,
-                    prepared,
-                    target: config.out.join(&name),
-                    name,
-                }),
-                Err(e) => Err((
-                    p.source.clone(),
-                    Status::Failed,
-                    format!("error: {}: {e}\n", p.source.display()),
-                )),
-            }
-        })
-        .collect();
+        .map(|p| prepare_one(config, p))
+        .collect()
+}
 
-    // Two workbooks must not write one file: the first (in input order) keeps it.
+fn prepare_one(config: &BuildConfig, p: Pending) -> Result<Ready, Dropped> {
+    let prepared = prepare_bytes(&p.source, p.bytes, config.methodology).map_err(|r| {
+        let mut log = r.render();
+        log.push_str(&format!(
+            "{}: not built; the earlier brief, if any, is left as it was\n",
+            p.source.display()
+        ));
+        Dropped {
+            source: p.source.clone(),
+            status: BriefStatus::Invalid,
+            log,
+        }
+    })?;
+    let m = &prepared.scored.assessment.meta;
+    let vars = json!({
+        "assessment_id": m.assessment_id,
+        "vendor": m.vendor,
+        "doc_version": m.doc_version,
+        "methodology": prepared.scored.ruleset.id,
+        "date": m.date_assessed.format("%Y-%m-%d").to_string(),
+    });
+    match output_name(&config.name_pattern, &vars) {
+        Ok(name) => Ok(Ready {
+            source: p.source,
+            source_key: p.source_key,
+            key: p.key,
+            prepared,
+            target: config.out.join(&name),
+            name,
+        }),
+        Err(e) => Err(Dropped {
+            log: format!("error: {}: {e}\n", p.source.display()),
+            source: p.source,
+            status: BriefStatus::Failed,
+        }),
+    }
+}
+
+/// Two workbooks must not write one file: the first (in input order) keeps it. Returns the
+/// briefs to typeset; the others become results.
+fn claim(
+    prepared: Vec<Result<Ready, Dropped>>,
+    results: &mut Vec<BriefResult>,
+    reporter: &Reporter,
+) -> Vec<Ready> {
     let mut claimed: HashMap<PathBuf, PathBuf> = results
         .iter()
         .filter_map(|r| Some((r.target.clone()?, r.source.clone())))
@@ -387,78 +403,111 @@ pub fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summ
                         r.target.display(),
                         first.display()
                     ));
-                    results.push(BriefResult {
-                        source: r.source,
-                        target: None,
-                        status: Status::Invalid,
-                    });
+                    results.push(BriefResult::new(r.source, None, BriefStatus::Invalid));
                 } else {
                     claimed.insert(r.target.clone(), r.source.clone());
                     ready.push(r);
                 }
             }
-            Err((source, status, log)) => {
-                reporter.print(&log);
+            Err(d) => {
+                reporter.print(&d.log);
                 reporter.tick();
-                results.push(BriefResult {
-                    source,
-                    target: None,
-                    status,
-                });
+                results.push(BriefResult::new(d.source, None, d.status));
             }
         }
     }
+    ready
+}
 
-    // Stage 4–5 on `jobs` workers: typeset and write.
-    let built = run_workers(ready, config.jobs, |r| {
-        let (result, entry, log) = render_one(engine, config, r);
-        reporter.print(&log);
-        reporter.tick();
-        (result, entry)
-    });
-    for (result, entry) in built {
-        if let Some((k, e)) = entry {
-            manifest.briefs.insert(k, e);
-        }
-        results.push(result);
+/// Stages 4–5 for one brief: typesets it and writes it atomically.
+fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Landed {
+    let t0 = Instant::now();
+    let mut log = String::new();
+    for w in &r.prepared.warnings {
+        log.push_str(&format!("{w}\n"));
     }
-    // A workbook that failed has no up-to-date brief: the next build must try it again.
-    for r in &results {
-        if matches!(r.status, Status::Invalid | Status::Failed) {
+    let rendered = render::render(engine, &r.prepared.scored, &config.render);
+    comemo::evict(10);
+    let doc = match rendered {
+        Ok(doc) => doc,
+        Err(e) => {
+            log.push_str(&format!(
+                "{e}\n{}: not built (typesetting failed)\n",
+                r.source.display()
+            ));
+            return Landed::failed(r.source, log);
+        }
+    };
+    for w in &doc.warnings {
+        log.push_str(&format!("{w}\n  --> {}\n", r.source.display()));
+    }
+    if let Err(e) = write_atomic(&r.target, &doc.pdf) {
+        log.push_str(&format!(
+            "error: {}: cannot write ({e})\n",
+            r.target.display()
+        ));
+        return Landed::failed(r.source, log);
+    }
+    let secs = t0.elapsed().as_secs_f64();
+    log.push_str(&format!(
+        "built {} ({} pages, {} KiB, {secs:.2} s)\n",
+        r.target.display(),
+        doc.pages,
+        doc.pdf.len().div_ceil(1024)
+    ));
+    let entry = manifest::Entry {
+        key: r.key,
+        output: r.name,
+        pdf_sha256: manifest::sha256_hex(&doc.pdf),
+    };
+    let status = BriefStatus::Built {
+        pages: doc.pages,
+        bytes: doc.pdf.len(),
+        secs,
+    };
+    Landed {
+        result: BriefResult::new(r.source, Some(r.target), status),
+        entry: Some((r.source_key, entry)),
+        log,
+    }
+}
+
+impl Landed {
+    fn failed(source: PathBuf, log: String) -> Self {
+        Self {
+            result: BriefResult::new(source, None, BriefStatus::Failed),
+            entry: None,
+            log,
+        }
+    }
+}
+
+/// Drops the entries of workbooks that failed (the next build must try them again) and saves
+/// the manifest when it changed. Returns why it could not be saved.
+fn commit(
+    manifest: &mut Manifest,
+    loaded: &Manifest,
+    path: &Path,
+    results: &[BriefResult],
+) -> Option<String> {
+    for r in results {
+        if matches!(r.status, BriefStatus::Invalid | BriefStatus::Failed) {
             manifest.briefs.remove(&source_key(&r.source));
         }
     }
-    reporter.finish();
-    let mut outcome = Outcome::Ok;
-    for r in &results {
-        outcome = outcome.max(match r.status {
-            Status::Invalid => Outcome::Invalid,
-            Status::Failed => Outcome::Failure,
-            _ => Outcome::Ok,
-        });
+    if manifest == loaded {
+        return None;
     }
-    if manifest != loaded {
-        if let Err(e) = manifest.save(&manifest_path) {
-            reporter.print(&format!(
-                "error: {}: cannot write the manifest ({e})",
-                manifest_path.display()
-            ));
-            outcome = Outcome::Failure;
-        }
-    }
-    // Report in input order.
-    let order: HashMap<&PathBuf, usize> = config
-        .files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f, i))
-        .collect();
+    manifest
+        .save(path)
+        .err()
+        .map(|e| format!("{}: cannot write the manifest ({e})", path.display()))
+}
+
+/// Sorts results into the order the inputs were given.
+fn in_input_order(results: &mut [BriefResult], files: &[PathBuf]) {
+    let order: HashMap<&PathBuf, usize> = files.iter().enumerate().map(|(i, f)| (f, i)).collect();
     results.sort_by_key(|r| order.get(&r.source).copied().unwrap_or(usize::MAX));
-    Summary {
-        results,
-        secs: started.elapsed().as_secs_f64(),
-        outcome,
-    }
 }
 
 #[cfg(test)]

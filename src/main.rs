@@ -1,9 +1,6 @@
-//! The `layerbrief` command: parse, dispatch, map the outcome to the exit status.
+//! The `layerbrief` command: install the panic message, run the command line, exit.
 
 use std::process::ExitCode;
-
-use clap::Parser;
-use layerbrief::cli::Cli;
 
 fn main() -> ExitCode {
     // A bug must not greet an analyst with a backtrace: one line, and exit status 2.
@@ -16,9 +13,5 @@ fn main() -> ExitCode {
             .unwrap_or_else(|| "unknown cause".into());
         eprintln!("error: internal error in layerbrief ({msg}); please report it with the input that caused it");
     }));
-    let cli = Cli::parse();
-    match std::panic::catch_unwind(|| layerbrief::commands::run(cli)) {
-        Ok(outcome) => outcome.into(),
-        Err(_) => ExitCode::from(2),
-    }
+    std::panic::catch_unwind(|| layerbrief::run(std::env::args_os())).unwrap_or(ExitCode::from(2))
 }

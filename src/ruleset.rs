@@ -1,4 +1,4 @@
-//! DAPM rulesets and the framework's layers, shipped as data.
+//! Below the stages: the DAPM rulesets and the framework's layers, shipped as data.
 //!
 //! Policy: the rulesets live in `methodology/rulesets.csv` and the eight layers in
 //! `methodology/layers.csv`, both embedded in the binary. A new ruleset that only changes
@@ -115,7 +115,11 @@ fn parse_rulesets(text: &str) -> Result<Vec<Ruleset>, String> {
 
 /// A fingerprint of the embedded rulesets and layers data, for build manifests.
 pub fn data_fingerprint() -> String {
-    crate::manifest::sha256_hex(format!("{RULESETS_CSV}\u{0}{LAYERS_CSV}").as_bytes())
+    use sha2::{Digest, Sha256};
+    format!(
+        "{:x}",
+        Sha256::digest(format!("{RULESETS_CSV}\u{0}{LAYERS_CSV}"))
+    )
 }
 
 /// Every shipped ruleset, oldest first.
@@ -130,35 +134,12 @@ pub fn layers() -> &'static [LayerInfo] {
     static LAYERS: OnceLock<Vec<LayerInfo>> = OnceLock::new();
     LAYERS.get_or_init(|| {
         let mut rows: Vec<LayerInfo> = csv::Reader::from_reader(LAYERS_CSV.as_bytes())
-            .deserialize::<LayerCsv>()
-            .map(|r| r.expect("embedded layers.csv is valid").into())
+            .deserialize::<LayerInfo>()
+            .map(|r| r.expect("embedded layers.csv is valid"))
             .collect();
         rows.sort_by_key(|l| l.seq);
         rows
     })
-}
-
-#[derive(Deserialize)]
-struct LayerCsv {
-    layer_id: String,
-    seq: u32,
-    label: String,
-    name: String,
-    function_description: String,
-    plane: String,
-}
-
-impl From<LayerCsv> for LayerInfo {
-    fn from(r: LayerCsv) -> Self {
-        LayerInfo {
-            layer_id: r.layer_id,
-            seq: r.seq,
-            label: r.label,
-            name: r.name,
-            function_description: r.function_description,
-            plane: r.plane,
-        }
-    }
 }
 
 /// The layer with id `id`.

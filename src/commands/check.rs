@@ -1,16 +1,15 @@
-//! `layerbrief check`: validate and score, report everything.
+//! Commands: `layerbrief check`, which validates and scores workbooks and reports every
+//! problem.
 
-use super::{collect_inputs, methodology, prepare, Fatal, Outcome};
+use super::{methodology, report_input_errors, Fatal, Outcome};
 use crate::cli::CheckArgs;
+use crate::inputs;
+use crate::pipeline::prepare;
 
-pub fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
+pub(super) fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
-    let (files, errors) = collect_inputs(&args.inputs.paths);
-    let mut outcome = Outcome::Ok;
-    for e in &errors {
-        eprintln!("error: {e}");
-        outcome = Outcome::Failure;
-    }
+    let (files, errors) = inputs::collect(&args.inputs.paths);
+    let mut outcome = report_input_errors(&errors);
     if files.is_empty() && errors.is_empty() {
         return Err(Fatal(
             "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),

@@ -1,18 +1,18 @@
-//! `layerbrief export-typst`: a standalone Typst project of one brief.
+//! Commands: `layerbrief export-typst`, a standalone Typst project of one brief.
 //!
 //! The project holds the template set, the scored assessment as `data.json` and the fonts, so
 //! the stock `typst compile` makes the same brief: for handing a brief to a typesetter, for
 //! debugging a template, and as the fair baseline of the benchmarks.
 
-use super::{methodology, prepare, Fatal, Outcome};
+use super::{load_templates, methodology, Fatal, Outcome};
 use crate::cli::ExportArgs;
-use crate::commands::build::load_templates;
 use crate::output::write_atomic;
+use crate::pipeline::prepare;
 use crate::render::{data, world};
 
 const FONT_LICENSE: &str = include_str!("../../fonts/LICENSE-Inter.txt");
 
-pub fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
+pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
     let p = match prepare(&args.workbook, rs) {
         Ok(p) => p,

@@ -1,9 +1,9 @@
-//! `layerbrief init`: a blank workbook to start an assessment from.
+//! Commands: `layerbrief init`, a blank workbook to start an assessment from.
 
 use super::{Fatal, Outcome};
 use crate::cli::InitArgs;
 
-pub fn run(args: InitArgs) -> Result<Outcome, Fatal> {
+pub(super) fn run(args: InitArgs) -> Result<Outcome, Fatal> {
     if args.path.exists() && !args.force {
         return Err(Fatal(format!(
             "{} already exists; pass --force to overwrite it",

@@ -1,43 +1,73 @@
-//! `layerbrief mail`: build briefs as needed, write .eml drafts, optionally send them.
+//! Commands: `layerbrief mail`, which builds briefs as needed, writes .eml drafts and
+//! optionally sends them.
 //!
 //! Exit status: as `build` (0, 1 some workbook invalid, 2 usage or I/O); with `--send`, when
 //! deliveries fail, the number of messages that failed (each leaves its .eml in place).
 
-use lettre::message::Mailbox;
+use std::path::{Path, PathBuf};
 
-use super::{prepare, Fatal, Outcome};
-use crate::batch::{self, Reporter, Status};
+use lettre::message::Mailbox;
+use lettre::{Message, SmtpTransport};
+
+use super::build::brief_config;
+use super::{batch_outcome, load_templates, report_input_errors, Fatal, Outcome};
+use crate::batch::{self, BriefStatus, Reporter};
 use crate::cli::MailArgs;
-use crate::commands::build::{brief_config, load_templates};
 use crate::mail::{self, Recipients};
 use crate::output::write_atomic;
-use crate::render::Engine;
+use crate::pipeline::prepare;
+use crate::render::{Engine, Templates};
+use crate::ruleset::Ruleset;
 
-pub fn run(args: MailArgs) -> Result<Outcome, Fatal> {
-    let to = args
-        .to
-        .iter()
-        .map(|t| mail::parse_mailbox("--to", t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Fatal)?;
-    let cc = args
-        .cc
-        .iter()
-        .map(|t| mail::parse_mailbox("--cc", t))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(Fatal)?;
-    let from = match args
-        .from
-        .clone()
-        .or_else(|| std::env::var("LAYERBRIEF_FROM").ok())
-    {
-        Some(f) => Some(mail::parse_mailbox("--from", &f).map_err(Fatal)?),
-        None => None,
-    };
-    let transport = match (&args.send, &args.smtp) {
-        (true, Some(url)) => Some(mail::transport(url).map_err(Fatal)?),
-        _ => None,
-    };
+/// The checked mail options: recipients and sender given on the command line, the SMTP
+/// transport when sending.
+struct Settings {
+    to: Vec<Mailbox>,
+    cc: Vec<Mailbox>,
+    from: Option<Mailbox>,
+    transport: Option<SmtpTransport>,
+    max_size: u64,
+}
+
+impl Settings {
+    fn new(args: &MailArgs) -> Result<Self, Fatal> {
+        let mailboxes = |flag: &str, list: &[String]| {
+            list.iter()
+                .map(|t| mail::parse_mailbox(flag, t))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(Fatal)
+        };
+        let from = match args
+            .from
+            .clone()
+            .or_else(|| std::env::var("LAYERBRIEF_FROM").ok())
+        {
+            Some(f) => Some(mail::parse_mailbox("--from", &f).map_err(Fatal)?),
+            None => None,
+        };
+        let transport = match (&args.send, &args.smtp) {
+            (true, Some(url)) => Some(mail::transport(url).map_err(Fatal)?),
+            _ => None,
+        };
+        Ok(Self {
+            to: mailboxes("--to", &args.to)?,
+            cc: mailboxes("--cc", &args.cc)?,
+            from,
+            transport,
+            max_size: args.max_size,
+        })
+    }
+}
+
+/// A message written as an .eml draft, ready to send.
+struct Draft {
+    message: Message,
+    recipients: Recipients,
+    eml: PathBuf,
+}
+
+pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
+    let settings = Settings::new(&args)?;
     let (config, errors) = brief_config(
         &args.inputs.paths,
         &args.brief,
@@ -45,100 +75,35 @@ pub fn run(args: MailArgs) -> Result<Outcome, Fatal> {
         None,
         false,
     )?;
-    let mut outcome = Outcome::Ok;
-    for e in &errors {
-        eprintln!("error: {e}");
-        outcome = Outcome::Failure;
-    }
-    let templates = load_templates(args.brief.templates.as_ref())?;
-    let engine = Engine::new(templates);
+    let mut outcome = report_input_errors(&errors);
+    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
     let summary = batch::build(&engine, &config, &Reporter::new(config.files.len()));
     eprintln!("{}", summary.line());
-    outcome = outcome.max(summary.outcome);
+    outcome = outcome.max(batch_outcome(&summary));
 
     let mut failed_deliveries = 0u32;
     for r in &summary.results {
-        let (Some(target), Status::Built { .. } | Status::Unchanged) = (&r.target, &r.status)
+        let (Some(target), BriefStatus::Built { .. } | BriefStatus::Unchanged) =
+            (&r.target, &r.status)
         else {
             continue;
         };
-        let p = match prepare(&r.source, config.methodology) {
-            Ok(p) => p,
-            Err(rej) => {
-                rej.report();
-                outcome = outcome.max(Outcome::Invalid);
+        let draft = match draft(
+            &settings,
+            &r.source,
+            target,
+            config.methodology,
+            engine.templates(),
+        )? {
+            Ok(d) => d,
+            Err(o) => {
+                outcome = outcome.max(o);
                 continue;
             }
         };
-        let s = &p.scored;
-        let recipients = if to.is_empty() && cc.is_empty() {
-            Recipients::from_distribution(s).map_err(Fatal)?
-        } else {
-            Recipients {
-                to: to.clone(),
-                cc: cc.clone(),
-                bcc: Vec::new(),
-            }
-        };
-        let sender = from.clone().unwrap_or_else(|| {
-            Mailbox::new(
-                Some(s.assessment.meta.publisher.clone()),
-                "briefs@localhost".parse().expect("valid address"),
-            )
-        });
-        let pdf = std::fs::read(target).map_err(|e| Fatal(format!("{}: {e}", target.display())))?;
-        let message = match mail::compose(s, pdf, &sender, &recipients, engine.templates()) {
-            Ok(m) => m,
-            Err(e) => {
-                eprintln!("error: {}: {e}", r.source.display());
-                outcome = Outcome::Failure;
-                continue;
-            }
-        };
-        let bytes = message.formatted();
-        let eml = target.with_extension("eml");
-        if bytes.len() as u64 > args.max_size {
-            eprintln!(
-                "error: {}: the message is {:.1} MB encoded, above --max-size {:.1} MB; not written",
-                eml.display(),
-                bytes.len() as f64 / 1e6,
-                args.max_size as f64 / 1e6
-            );
-            outcome = Outcome::Failure;
-            continue;
-        }
-        if bytes.len() > mail::WARN_SIZE {
-            eprintln!(
-                "warning: {}: {:.1} MB encoded; many mail gateways refuse messages above 10 MB",
-                eml.display(),
-                bytes.len() as f64 / 1e6
-            );
-        }
-        write_atomic(&eml, &bytes).map_err(|e| Fatal(format!("{}: {e}", eml.display())))?;
-        eprintln!(
-            "wrote {} ({} KiB)",
-            eml.display(),
-            bytes.len().div_ceil(1024)
-        );
-        if let Some(t) = &transport {
-            if recipients.is_empty() {
-                eprintln!("error: {}: no recipients (give --to, or fill the Distribution sheet); not sent", eml.display());
+        if let Some(t) = &settings.transport {
+            if !deliver(t, &draft) {
                 failed_deliveries += 1;
-                continue;
-            }
-            match mail::send(t, &message) {
-                Ok(()) => eprintln!(
-                    "sent {} to {} recipient(s)",
-                    eml.display(),
-                    recipients.to.len() + recipients.cc.len() + recipients.bcc.len()
-                ),
-                Err(e) => {
-                    eprintln!(
-                        "error: delivery of {} failed: {e}; the .eml is left in place",
-                        eml.display()
-                    );
-                    failed_deliveries += 1;
-                }
             }
         }
     }
@@ -147,4 +112,104 @@ pub fn run(args: MailArgs) -> Result<Outcome, Fatal> {
         return Ok(Outcome::Undelivered(failed_deliveries.min(125) as u8));
     }
     Ok(outcome)
+}
+
+/// Composes the message of one brief and writes it as an .eml beside the PDF. The inner
+/// error is the outcome of a brief that got no draft (reported already); the outer one
+/// stops the command.
+fn draft(
+    settings: &Settings,
+    source: &Path,
+    pdf_path: &Path,
+    methodology: Option<&Ruleset>,
+    templates: &Templates,
+) -> Result<Result<Draft, Outcome>, Fatal> {
+    let p = match prepare(source, methodology) {
+        Ok(p) => p,
+        Err(rej) => {
+            rej.report();
+            return Ok(Err(Outcome::Invalid));
+        }
+    };
+    let s = &p.scored;
+    let recipients = if settings.to.is_empty() && settings.cc.is_empty() {
+        Recipients::from_distribution(s).map_err(Fatal)?
+    } else {
+        Recipients {
+            to: settings.to.clone(),
+            cc: settings.cc.clone(),
+            bcc: Vec::new(),
+        }
+    };
+    let sender = settings.from.clone().unwrap_or_else(|| {
+        Mailbox::new(
+            Some(s.assessment.meta.publisher.clone()),
+            "briefs@localhost".parse().expect("valid address"),
+        )
+    });
+    let pdf = std::fs::read(pdf_path).map_err(|e| Fatal(format!("{}: {e}", pdf_path.display())))?;
+    let message = match mail::compose(s, pdf, &sender, &recipients, templates) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("error: {}: {e}", source.display());
+            return Ok(Err(Outcome::Failure));
+        }
+    };
+    let bytes = message.formatted();
+    let eml = pdf_path.with_extension("eml");
+    if bytes.len() as u64 > settings.max_size {
+        eprintln!(
+            "error: {}: the message is {:.1} MB encoded, above --max-size {:.1} MB; not written",
+            eml.display(),
+            bytes.len() as f64 / 1e6,
+            settings.max_size as f64 / 1e6
+        );
+        return Ok(Err(Outcome::Failure));
+    }
+    if bytes.len() > mail::WARN_SIZE {
+        eprintln!(
+            "warning: {}: {:.1} MB encoded; many mail gateways refuse messages above 10 MB",
+            eml.display(),
+            bytes.len() as f64 / 1e6
+        );
+    }
+    write_atomic(&eml, &bytes).map_err(|e| Fatal(format!("{}: {e}", eml.display())))?;
+    eprintln!(
+        "wrote {} ({} KiB)",
+        eml.display(),
+        bytes.len().div_ceil(1024)
+    );
+    Ok(Ok(Draft {
+        message,
+        recipients,
+        eml,
+    }))
+}
+
+/// Sends one draft; whether it was delivered (failures are reported).
+fn deliver(transport: &SmtpTransport, d: &Draft) -> bool {
+    if d.recipients.is_empty() {
+        eprintln!(
+            "error: {}: no recipients (give --to, or fill the Distribution sheet); not sent",
+            d.eml.display()
+        );
+        return false;
+    }
+    match mail::send(transport, &d.message) {
+        Ok(()) => {
+            eprintln!(
+                "sent {} to {} recipient(s)",
+                d.eml.display(),
+                d.recipients.to.len() + d.recipients.cc.len() + d.recipients.bcc.len()
+            );
+            true
+        }
+        Err(e) => {
+            eprintln!(
+                "error: delivery of {} failed: {e}; the .eml is left in place",
+                d.eml.display()
+            );
+            false
+        }
+    }
 }

@@ -1,22 +1,20 @@
-//! `layerbrief rescore`: the changes a methodology bump brings, for review.
+//! Commands: `layerbrief rescore`, the changes a methodology bump brings, for review.
 
 use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{collect_inputs, methodology, prepare, Fatal, Outcome};
+use super::{methodology, report_input_errors, Fatal, Outcome};
 use crate::cli::RescoreArgs;
+use crate::inputs;
+use crate::pipeline::prepare;
 use crate::rescore::{history_rows, joined, rescore, Rescore};
 
-pub fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
+pub(super) fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
     let from = methodology(Some(&args.from))?.ok_or_else(|| Fatal("--from is required".into()))?;
     let to = methodology(Some(&args.to))?.ok_or_else(|| Fatal("--to is required".into()))?;
-    let (files, errors) = collect_inputs(&args.inputs.paths);
-    let mut outcome = Outcome::Ok;
-    for e in &errors {
-        eprintln!("error: {e}");
-        outcome = Outcome::Failure;
-    }
+    let (files, errors) = inputs::collect(&args.inputs.paths);
+    let mut outcome = report_input_errors(&errors);
     let mut reports: Vec<(Rescore, Vec<Vec<String>>)> = Vec::new();
     for file in &files {
         match prepare(file, Some(to)) {

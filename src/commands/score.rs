@@ -1,12 +1,13 @@
-//! `layerbrief score`: the computed reading of one workbook, as a table or JSON.
+//! Commands: `layerbrief score`, the computed reading of one workbook, as a table or JSON.
 
 use serde_json::json;
 
-use super::{methodology, prepare, Fatal, Outcome};
+use super::{methodology, Fatal, Outcome};
 use crate::cli::ScoreArgs;
+use crate::pipeline::prepare;
 use crate::score::Scored;
 
-pub fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
+pub(super) fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
     if !args.workbook.is_file() {
         return Err(Fatal(format!("{}: no such file", args.workbook.display())));
@@ -30,7 +31,7 @@ pub fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
 }
 
 /// The reading as one JSON object (the `score --json` contract).
-pub fn score_json(s: &Scored) -> serde_json::Value {
+fn score_json(s: &Scored) -> serde_json::Value {
     let components: Vec<_> = s
         .components
         .iter()

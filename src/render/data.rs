@@ -5,9 +5,12 @@
 
 use serde::Serialize;
 
-use crate::model::{date_long, date_short, Authority, NoteKind};
-use crate::ruleset::{self, LayerInfo};
-use crate::score::{Part, Profile, Scored};
+use crate::model::{
+    date_long, date_short, Assessment, AssessmentStatus, Authority, Column, Component, HistoryRow,
+    LayerFacts, Meta, NoteKind, Override, OverrideField, SummaryPara, TargetType,
+};
+use crate::ruleset::{self, LayerInfo, Ruleset};
+use crate::score::{Part, Profile, Scored, ScoredComponent, ScoredLayer};
 
 /// Paper size of the brief.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default, clap::ValueEnum)]
@@ -255,163 +258,43 @@ fn layer_info(id: &str) -> LayerInfo {
 /// The JSON a template reads as `/data.json`.
 pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
     let a = &s.assessment;
-    let m = &a.meta;
     let infos: Vec<LayerInfo> = s.layers.iter().map(|l| layer_info(&l.layer_id)).collect();
-    let profile = s.profile();
-    let status_line = format!(
-        "Layer-by-layer status: {}.",
-        infos
-            .iter()
-            .zip(&a.layers)
-            .map(|(i, l)| format!("{} ({})", i.label, l.headline))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let layers = s
-        .layers
-        .iter()
-        .zip(&a.layers)
-        .zip(&infos)
-        .map(|((sl, facts), info)| {
-            let columns = a
-                .columns
-                .iter()
-                .map(|col| ColumnData {
-                    id: &col.column_id,
-                    heading: &col.heading,
-                    kind: col.kind.as_str(),
-                    cells: a
-                        .components
-                        .iter()
-                        .zip(&s.components)
-                        .filter(|(c, _)| c.layer_id == sl.layer_id && c.column_id == col.column_id)
-                        .map(|(c, sc)| CellData {
-                            id: &c.cell_id,
-                            name: c.component_name.as_deref(),
-                            pending: c.pending,
-                            text: c.text.as_deref(),
-                            role: c.role.as_str(),
-                            path_label: c.path_label.as_deref(),
-                            std_name: c.std_name.as_deref(),
-                            added_in_version: c.added_in_version.as_deref(),
-                            scored: sc.score.is_some(),
-                            not_scored: sc.not_scored,
-                            authority: sc.score.as_ref().map(|x| x.authority),
-                            computed: sc.score.as_ref().map(|x| x.computed),
-                            rule: sc.score.as_ref().map(|x| x.rule),
-                            overridden: sc.score.as_ref().is_some_and(|x| x.override_id.is_some()),
-                            counterparty: sc.score.as_ref().map(|x| x.counterparty.as_str()),
-                        })
-                        .collect(),
-                })
-                .collect();
-            let history = a
-                .history
-                .iter()
-                .filter(|h| h.layer_id == sl.layer_id && h.render)
-                .filter_map(|h| {
-                    Some(LayerHistory {
-                        doc_version: &h.doc_version,
-                        date_short: h.date.map(date_short),
-                        text: h.text.as_deref()?,
-                    })
-                })
-                .collect();
-            LayerData {
-                id: &sl.layer_id,
-                label: &info.label,
-                name: &info.name,
-                function: &info.function_description,
-                plane: &info.plane,
-                headline: &facts.headline,
-                status: sl.status.as_str(),
-                status_rule: sl.status_rule,
-                status_overridden: sl.status_override.is_some(),
-                authority: sl.authority.clone(),
-                parts: if sl.parts.len() > 1 {
-                    sl.parts.clone()
-                } else {
-                    strip_paths(&sl.parts)
-                },
-                slivers: sl.slivers.clone(),
-                absent: sl.absent,
-                display: &sl.display,
-                authority_overridden: sl.authority_override.is_some(),
-                columns,
-                narrative: blocks(&facts.narrative),
-                note: match (facts.note_kind, &facts.note_text) {
-                    (NoteKind::None, _) | (_, None) => None,
-                    (kind, Some(text)) => Some(NoteData {
-                        kind: kind.as_str(),
-                        title: kind.title(),
-                        text,
-                    }),
-                },
-                history,
-            }
-        })
-        .collect();
-    let components = a
-        .components
-        .iter()
-        .zip(&s.components)
-        .filter_map(|(c, sc)| {
-            let x = sc.score.as_ref()?;
-            Some(ComponentRow {
-                id: &c.cell_id,
-                layer_id: &c.layer_id,
-                name: c.component_name.as_deref().unwrap_or(&c.cell_id),
-                rule: x.rule,
-                computed: x.computed,
-                authority: x.authority,
-                overridden: x.override_id.is_some(),
-                counterparty: &x.counterparty,
-            })
-        })
-        .collect();
-    let overrides = a
-        .overrides
-        .iter()
-        .map(|o| {
-            let computed = match o.target_type {
-                crate::model::TargetType::Cell => s
-                    .components
-                    .iter()
-                    .find(|c| c.cell_id == o.target_id)
-                    .and_then(|c| c.score.as_ref())
-                    .map(|x| x.computed.to_string())
-                    .unwrap_or_else(|| "not scored".into()),
-                crate::model::TargetType::Layer => match s.layer(&o.target_id) {
-                    Some(l) if o.field == crate::model::OverrideField::StatusLevel => {
-                        l.status_computed.to_string()
-                    }
-                    Some(l) => l
-                        .authority_computed
-                        .iter()
-                        .map(|a| a.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                    None => String::new(),
-                },
-            };
-            OverrideRow {
-                id: &o.override_id,
-                target_type: o.target_type.as_str(),
-                target_id: &o.target_id,
-                field: o.field.as_str(),
-                computed,
-                value: o.value.to_string().replace('|', " | "),
-                justification: &o.justification,
-                analyst: &o.analyst,
-                date_display: date_long(o.date),
-                ruleset: &o.ruleset,
-                stale: o.ruleset != s.ruleset.id,
-            }
-        })
-        .collect();
     let data = Data {
         tool: format!("layerbrief {}", env!("CARGO_PKG_VERSION")),
-        assessment: AssessmentData {
+        assessment: AssessmentData::new(&a.meta),
+        ruleset: RulesetData::new(&s.ruleset),
+        changelog: ChangelogData::upto(&s.ruleset),
+        summary: a.summary.iter().map(SummaryData::new).collect(),
+        status_line: status_line(s, &infos),
+        profile: s.profile(),
+        layers: s
+            .layers
+            .iter()
+            .zip(&a.layers)
+            .zip(&infos)
+            .map(|((sl, facts), info)| LayerData::new(s, sl, facts, info))
+            .collect(),
+        history: a.history.iter().map(HistoryData::new).collect(),
+        scoring: ScoringData::new(s),
+        page: PageData { paper },
+    };
+    // Serialising plain structs of strings and numbers cannot fail.
+    serde_json::to_vec_pretty(&data).unwrap_or_default()
+}
+
+/// "Layer-by-layer status: Layer 0 (headline), …".
+fn status_line(s: &Scored, infos: &[LayerInfo]) -> String {
+    let layers: Vec<String> = infos
+        .iter()
+        .zip(&s.assessment.layers)
+        .map(|(i, l)| format!("{} ({})", i.label, l.headline))
+        .collect();
+    format!("Layer-by-layer status: {}.", layers.join(", "))
+}
+
+impl<'a> AssessmentData<'a> {
+    fn new(m: &'a Meta) -> Self {
+        Self {
             id: &m.assessment_id,
             vendor: &m.vendor,
             product_name: m.product_name.as_deref(),
@@ -426,64 +309,253 @@ pub fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
             doc_version: &m.doc_version,
             version_title: m.version_title.as_deref(),
             status: m.status.as_str(),
-            draft: m.status == crate::model::AssessmentStatus::Pending,
+            draft: m.status == AssessmentStatus::Pending,
             sources: m.sources.as_deref(),
             confidentiality: m.confidentiality.as_deref(),
-        },
-        ruleset: RulesetData {
-            id: &s.ruleset.id,
-            title: &s.ruleset.title,
-            effective_date: s.ruleset.effective_date.format("%Y-%m-%d").to_string(),
-            effective_display: date_long(s.ruleset.effective_date),
-            note: &s.ruleset.note,
-        },
-        changelog: ruleset::changelog(&s.ruleset)
+        }
+    }
+}
+
+impl<'a> RulesetData<'a> {
+    fn new(rs: &'a Ruleset) -> Self {
+        Self {
+            id: &rs.id,
+            title: &rs.title,
+            effective_date: rs.effective_date.format("%Y-%m-%d").to_string(),
+            effective_display: date_long(rs.effective_date),
+            note: &rs.note,
+        }
+    }
+}
+
+impl ChangelogData {
+    /// Every ruleset up to `current`, each with what it changed.
+    fn upto(current: &Ruleset) -> Vec<Self> {
+        ruleset::changelog(current)
             .into_iter()
-            .map(|e| ChangelogData {
-                current: e.id == s.ruleset.id,
+            .map(|e| Self {
+                current: e.id == current.id,
                 id: e.id,
                 title: e.title,
                 effective_display: date_long(e.effective_date),
                 note: e.note,
                 changes: e.changes,
             })
-            .collect(),
-        summary: a
-            .summary
+            .collect()
+    }
+}
+
+impl<'a> SummaryData<'a> {
+    fn new(p: &'a SummaryPara) -> Self {
+        Self {
+            heading: p.heading.as_deref(),
+            text: &p.paragraph,
+        }
+    }
+}
+
+impl<'a> LayerData<'a> {
+    fn new(s: &'a Scored, sl: &'a ScoredLayer, facts: &'a LayerFacts, info: &'a LayerInfo) -> Self {
+        Self {
+            id: &sl.layer_id,
+            label: &info.label,
+            name: &info.name,
+            function: &info.function_description,
+            plane: &info.plane,
+            headline: &facts.headline,
+            status: sl.status.as_str(),
+            status_rule: sl.status_rule,
+            status_overridden: sl.status_override.is_some(),
+            authority: sl.authority.clone(),
+            parts: if sl.parts.len() > 1 {
+                sl.parts.clone()
+            } else {
+                strip_paths(&sl.parts)
+            },
+            slivers: sl.slivers.clone(),
+            absent: sl.absent,
+            display: &sl.display,
+            authority_overridden: sl.authority_override.is_some(),
+            columns: s
+                .assessment
+                .columns
+                .iter()
+                .map(|col| ColumnData::new(s, &sl.layer_id, col))
+                .collect(),
+            narrative: blocks(&facts.narrative),
+            note: NoteData::new(facts),
+            history: LayerHistory::of(&s.assessment, &sl.layer_id),
+        }
+    }
+}
+
+impl<'a> ColumnData<'a> {
+    /// The column `col` of layer `layer_id`: its cells in sheet order.
+    fn new(s: &'a Scored, layer_id: &str, col: &'a Column) -> Self {
+        Self {
+            id: &col.column_id,
+            heading: &col.heading,
+            kind: col.kind.as_str(),
+            cells: s
+                .assessment
+                .components
+                .iter()
+                .zip(&s.components)
+                .filter(|(c, _)| c.layer_id == layer_id && c.column_id == col.column_id)
+                .map(|(c, sc)| CellData::new(c, sc))
+                .collect(),
+        }
+    }
+}
+
+impl<'a> CellData<'a> {
+    fn new(c: &'a Component, sc: &'a ScoredComponent) -> Self {
+        let x = sc.score.as_ref();
+        Self {
+            id: &c.cell_id,
+            name: c.component_name.as_deref(),
+            pending: c.pending,
+            text: c.text.as_deref(),
+            role: c.role.as_str(),
+            path_label: c.path_label.as_deref(),
+            std_name: c.std_name.as_deref(),
+            added_in_version: c.added_in_version.as_deref(),
+            scored: x.is_some(),
+            not_scored: sc.not_scored,
+            authority: x.map(|x| x.authority),
+            computed: x.map(|x| x.computed),
+            rule: x.map(|x| x.rule),
+            overridden: x.is_some_and(|x| x.override_id.is_some()),
+            counterparty: x.map(|x| x.counterparty.as_str()),
+        }
+    }
+}
+
+impl<'a> NoteData<'a> {
+    /// The layer's boxed note, if it has one.
+    fn new(facts: &'a LayerFacts) -> Option<Self> {
+        match (facts.note_kind, &facts.note_text) {
+            (NoteKind::None, _) | (_, None) => None,
+            (kind, Some(text)) => Some(Self {
+                kind: kind.as_str(),
+                title: kind.title(),
+                text,
+            }),
+        }
+    }
+}
+
+impl<'a> LayerHistory<'a> {
+    /// The History rows printed under layer `layer_id` (`render` = Y, with text).
+    fn of(a: &'a Assessment, layer_id: &str) -> Vec<Self> {
+        a.history
             .iter()
-            .map(|p| SummaryData {
-                heading: p.heading.as_deref(),
-                text: &p.paragraph,
+            .filter(|h| h.layer_id == layer_id && h.render)
+            .filter_map(|h| {
+                Some(Self {
+                    doc_version: &h.doc_version,
+                    date_short: h.date.map(date_short),
+                    text: h.text.as_deref()?,
+                })
             })
-            .collect(),
-        status_line,
-        profile,
-        layers,
-        history: a
-            .history
-            .iter()
-            .map(|h| HistoryData {
-                seq: h.seq,
-                doc_version: &h.doc_version,
-                date_short: h.date.map(date_short),
-                layer_id: &h.layer_id,
-                target_id: h.target_id.as_deref(),
-                field: h.field.as_deref(),
-                from: h.from_value.as_deref(),
-                to: h.to_value.as_deref(),
-                rule: h.rule_id.as_deref(),
-                text: h.text.as_deref(),
-            })
-            .collect(),
-        scoring: ScoringData {
-            components,
-            overrides,
+            .collect()
+    }
+}
+
+impl<'a> HistoryData<'a> {
+    fn new(h: &'a HistoryRow) -> Self {
+        Self {
+            seq: h.seq,
+            doc_version: &h.doc_version,
+            date_short: h.date.map(date_short),
+            layer_id: &h.layer_id,
+            target_id: h.target_id.as_deref(),
+            field: h.field.as_deref(),
+            from: h.from_value.as_deref(),
+            to: h.to_value.as_deref(),
+            rule: h.rule_id.as_deref(),
+            text: h.text.as_deref(),
+        }
+    }
+}
+
+impl<'a> ScoringData<'a> {
+    fn new(s: &'a Scored) -> Self {
+        Self {
+            components: s
+                .assessment
+                .components
+                .iter()
+                .zip(&s.components)
+                .filter_map(|(c, sc)| ComponentRow::new(c, sc))
+                .collect(),
+            overrides: s
+                .assessment
+                .overrides
+                .iter()
+                .map(|o| OverrideRow::new(s, o))
+                .collect(),
             warnings: s.warnings.iter().map(|w| w.message.as_str()).collect(),
+        }
+    }
+}
+
+impl<'a> ComponentRow<'a> {
+    /// The appendix row of a scored component; `None` when it was not scored.
+    fn new(c: &'a Component, sc: &'a ScoredComponent) -> Option<Self> {
+        let x = sc.score.as_ref()?;
+        Some(Self {
+            id: &c.cell_id,
+            layer_id: &c.layer_id,
+            name: c.component_name.as_deref().unwrap_or(&c.cell_id),
+            rule: x.rule,
+            computed: x.computed,
+            authority: x.authority,
+            overridden: x.override_id.is_some(),
+            counterparty: &x.counterparty,
+        })
+    }
+}
+
+impl<'a> OverrideRow<'a> {
+    fn new(s: &'a Scored, o: &'a Override) -> Self {
+        Self {
+            id: &o.override_id,
+            target_type: o.target_type.as_str(),
+            target_id: &o.target_id,
+            field: o.field.as_str(),
+            computed: overridden_value(s, o),
+            value: o.value.to_string().replace('|', " | "),
+            justification: &o.justification,
+            analyst: &o.analyst,
+            date_display: date_long(o.date),
+            ruleset: &o.ruleset,
+            stale: o.ruleset != s.ruleset.id,
+        }
+    }
+}
+
+/// The computed value an override replaces, as printed in the appendix.
+fn overridden_value(s: &Scored, o: &Override) -> String {
+    match o.target_type {
+        TargetType::Cell => s
+            .components
+            .iter()
+            .find(|c| c.cell_id == o.target_id)
+            .and_then(|c| c.score.as_ref())
+            .map(|x| x.computed.to_string())
+            .unwrap_or_else(|| "not scored".into()),
+        TargetType::Layer => match s.layer(&o.target_id) {
+            Some(l) if o.field == OverrideField::StatusLevel => l.status_computed.to_string(),
+            Some(l) => l
+                .authority_computed
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(" | "),
+            None => String::new(),
         },
-        page: PageData { paper },
-    };
-    // Serialising plain structs of strings and numbers cannot fail.
-    serde_json::to_vec_pretty(&data).unwrap_or_default()
+    }
 }
 
 fn strip_paths(parts: &[Part]) -> Vec<Part> {

@@ -4,21 +4,19 @@
 //! analyst text prints literally. The output is a function of the inputs only: the PDF's
 //! date is the assessment date and its id is derived from the assessment, so the same
 //! inputs give the same bytes. A broken custom template yields its Typst diagnostics as
-//! `file:line:column` with the source line, never debug output.
+//! `file:line:column` with the source line (see `report`), never debug output.
 
-pub mod data;
+pub(crate) mod data;
+mod report;
 pub mod world;
 
-use std::fmt::Write as _;
-
-use typst::diag::{Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
-use typst::WorldExt;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::score::Scored;
 pub use data::Paper;
+use report::{format_all, format_diagnostic};
 pub use world::{Engine, Templates};
 
 /// How a brief is typeset.
@@ -162,55 +160,4 @@ fn missing_glyphs(engine: &Engine, data: &[u8]) -> Vec<String> {
         .filter(|&c| !engine.fonts().iter().any(|f| f.info().coverage.contains(c as u32)))
         .map(|c| format!("warning: character `{c}` (U+{:04X}) is in none of the brief's fonts and prints as an empty box", c as u32))
         .collect()
-}
-
-fn format_all(world: &world::BriefWorld, diags: &[SourceDiagnostic]) -> String {
-    diags
-        .iter()
-        .map(|d| format_diagnostic(world, d))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// `error: message` / `  --> file:line:col` / the source line with a caret / hints.
-pub fn format_diagnostic(world: &world::BriefWorld, d: &SourceDiagnostic) -> String {
-    let word = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let mut out = format!("{word}: {}", d.message);
-    if let (Some(id), Some(range)) = (d.span.id(), world.range(d.span)) {
-        let text = typst::World::source(world, id)
-            .map(|s| s.text().to_string())
-            .or_else(|_| {
-                typst::World::file(world, id)
-                    .map(|b| String::from_utf8_lossy(b.as_slice()).into_owned())
-            });
-        if let Ok(text) = text {
-            let start = range.start.min(text.len());
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-            let line_no = text[..start].matches('\n').count() + 1;
-            let col = text[line_start..start].chars().count() + 1;
-            let line = &text[line_start..line_end];
-            let width = text[start..range.end.min(line_end).max(start)]
-                .chars()
-                .count()
-                .max(1);
-            let gutter = line_no.to_string().len();
-            let _ = write!(
-                out,
-                "\n  --> {}:{line_no}:{col}\n{:gutter$} |\n{line_no} | {line}\n{:gutter$} | {}{}",
-                world.origin(id),
-                "",
-                "",
-                " ".repeat(col - 1),
-                "^".repeat(width),
-            );
-        }
-    }
-    for hint in &d.hints {
-        let _ = write!(out, "\n  hint: {}", hint.v);
-    }
-    out
 }

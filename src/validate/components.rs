@@ -34,22 +34,20 @@ fn layer_id(r: &mut RowReader, name: &str, required: bool) -> Option<String> {
     let text = r.text(name);
     let Some(text) = text else {
         if required && r.value(name).is_some() {
-            let place = r.place(name);
-            r.d.error(
-                place,
+            r.error(
+                name,
                 format!("`{name}` is empty"),
-                Some(format!("expected one of {}", LAYER_IDS.join(", "))),
+                format!("expected one of {}", LAYER_IDS.join(", ")),
             );
         }
         return None;
     };
     let found = LAYER_IDS.iter().find(|id| id.eq_ignore_ascii_case(&text));
     if found.is_none() {
-        let place = r.place(name);
-        r.d.error(
-            place,
+        r.error(
+            name,
             format!("unknown layer `{text}`"),
-            Some(expected_one_of(&text, &LAYER_IDS)),
+            expected_one_of(&text, &LAYER_IDS),
         );
     }
     found.map(|s| s.to_string())
@@ -62,7 +60,7 @@ pub fn components_sheet(
     d: &mut Diagnostics,
 ) -> (Option<Vec<Component>>, Ids) {
     let mut ids = Ids::unknown();
-    let Some(t) = Table::open(wb, "Components", &schema::COMPONENTS.names(), false, d) else {
+    let Some(t) = Table::open(wb, &schema::COMPONENTS, d) else {
         return (None, ids);
     };
     let mut out = Vec::new();
@@ -108,14 +106,13 @@ pub fn components_sheet(
         if let (Some(col), Some(columns)) = (&column_id, columns) {
             if !columns.iter().any(|c| &c.column_id == col) {
                 let ids: Vec<&str> = columns.iter().map(|c| c.column_id.as_str()).collect();
-                let place = r.place("column_id");
-                r.d.error(
-                    place,
+                r.error(
+                    "column_id",
                     format!("unknown column_id `{col}`"),
-                    Some(format!(
+                    format!(
                         "{} (the ids of the Columns sheet)",
                         expected_one_of(col, &ids)
-                    )),
+                    ),
                 );
             }
         }
@@ -123,22 +120,16 @@ pub fn components_sheet(
         if pending {
             for fact in FACTS {
                 if !r.is_empty(fact) {
-                    let place = r.place(fact);
                     let shown = r.value(fact).map(Value::describe).unwrap_or_default();
-                    r.d.error(
-                        place,
-                        format!("pending cell has a value in `{fact}` ({shown})"),
-                        Some("a pending cell carries no text or DAPM facts: clear it, or set pending = N".into()),
-                    );
+                    r.error(fact, format!("pending cell has a value in `{fact}` ({shown})"), "a pending cell carries no text or DAPM facts: clear it, or set pending = N");
                 }
             }
             if let Some(role) = role {
                 if role != Role::Info {
-                    let place = r.place("role");
-                    r.d.error(
-                        place,
+                    r.error(
+                        "role",
                         format!("pending cell has role `{role}`"),
-                        Some("a pending cell's role is empty or `info`".into()),
+                        "a pending cell's role is empty or `info`",
                     );
                 }
             }
@@ -158,29 +149,26 @@ pub fn components_sheet(
         let iface_std = r.flag("iface_std", false);
         let std_name = r.text("std_name");
         if iface_std && std_name.is_none() {
-            let place = r.place("std_name");
-            r.d.error(
-                place,
+            r.error(
+                "std_name",
                 "`std_name` is empty but iface_std = Y",
-                Some("name the standard interface, e.g. S3 API, POSIX, Kubernetes API".into()),
+                "name the standard interface, e.g. S3 API, POSIX, Kubernetes API",
             );
         }
         let exit_open = r.flag("exit_open", false);
         let portability_evidence = r.text("portability_evidence");
         let own_hw_substitutable = r.flag("own_hw_substitutable", false);
         if own_hw_substitutable && layer.as_deref().is_some_and(|l| l != "0") {
-            let place = r.place("own_hw_substitutable");
-            r.d.error(
-                place,
+            r.error(
+                "own_hw_substitutable",
                 "own_hw_substitutable = Y outside Layer 0",
-                Some("this fact applies to Layer 0 hardware only; leave it empty here".into()),
+                "this fact applies to Layer 0 hardware only; leave it empty here",
             );
         }
         let path_label = r.text("path_label");
         if let Some(role) = role {
             if matches!(role, Role::Path | Role::Optional | Role::Sliver) && path_label.is_none() {
-                let place = r.place("path_label");
-                r.d.error(place, format!("`path_label` is empty for a {role} cell"), Some("cells of role path, optional and sliver name their path; cells with one label form one path".into()));
+                r.error("path_label", format!("`path_label` is empty for a {role} cell"), "cells of role path, optional and sliver name their path; cells with one label form one path");
             }
         }
         let backend_vendor = r.text("backend_vendor");
@@ -191,14 +179,13 @@ pub fn components_sheet(
                 .and_then(|cs| cs.iter().find(|c| Some(&c.column_id) == column_id.as_ref()))
                 .map(|c| c.counterparty.is_some());
             if column_cp == Some(false) {
-                let place = r.place("counterparty");
-                r.d.error(
-                    place,
+                r.error(
+                    "counterparty",
                     "no counterparty for a scored cell",
-                    Some(format!(
+                    format!(
                         "fill this cell, or the counterparty of column `{}` on the Columns sheet",
                         column_id.clone().unwrap_or_default()
-                    )),
+                    ),
                 );
             }
         }
@@ -271,7 +258,7 @@ fn check_cell_id(r: &mut RowReader, id: &str, layer: Option<&str>) {
 }
 
 pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts>> {
-    let t = Table::open(wb, "Layers", &schema::LAYERS.names(), false, d)?;
+    let t = Table::open(wb, &schema::LAYERS, d)?;
     let mut found: HashMap<String, LayerFacts> = HashMap::new();
     let mut first_row: HashMap<String, Place> = HashMap::new();
     for row in &t.sheet.rows {
@@ -296,11 +283,10 @@ pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts
         let is_2c = layer.as_deref() == Some("2C");
         if let Some(scope) = twoc_scope {
             if !is_2c && layer.is_some() {
-                let place = r.place("twoc_scope");
-                r.d.error(
-                    place,
+                r.error(
+                    "twoc_scope",
                     format!("twoc_scope `{scope}` outside Layer 2C"),
-                    Some("twoc_scope applies to Layer 2C only; leave it empty here".into()),
+                    "twoc_scope applies to Layer 2C only; leave it empty here",
                 );
             }
         }
@@ -309,47 +295,40 @@ pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts
             && twoc_scope.is_none()
             && r.is_empty("twoc_scope")
         {
-            let place = r.place("twoc_scope");
-            r.d.error(
-                place,
+            r.error(
+                "twoc_scope",
                 "`twoc_scope` is empty for Layer 2C",
-                Some(format!(
+                format!(
                     "Layer 2C's status depends on it; expected one of {}",
                     TwocScope::NAMES.join(", ")
-                )),
+                ),
             );
         }
         let decides_breadth =
             !is_2c && capability == Some(Capability::Default) && delivery == Some(Delivery::Vendor);
         if decides_breadth && breadth.is_none() && r.is_empty("breadth") {
-            let place = r.place("breadth");
-            r.d.error(
-                place,
+            r.error(
+                "breadth",
                 "`breadth` is empty",
-                Some(format!(
+                format!(
                     "the layer's status depends on it; expected one of {}",
                     Breadth::NAMES.join(", ")
-                )),
+                ),
             );
         }
         match (note_kind, &note_text) {
             (NoteKind::None, Some(_)) => {
-                let place = r.place("note_kind");
-                r.d.error(
-                    place,
+                r.error(
+                    "note_kind",
                     "`note_text` is given but `note_kind` is none",
-                    Some(format!(
-                        "pick the note's kind: {}",
-                        &NoteKind::NAMES[1..].join(", ")
-                    )),
+                    format!("pick the note's kind: {}", &NoteKind::NAMES[1..].join(", ")),
                 );
             }
             (kind, None) if kind != NoteKind::None => {
-                let place = r.place("note_text");
-                r.d.error(
-                    place,
+                r.error(
+                    "note_text",
                     format!("`note_text` is empty for a {kind} note"),
-                    Some("write the note, or set note_kind to none".into()),
+                    "write the note, or set note_kind to none",
                 );
             }
             _ => {}

@@ -93,7 +93,7 @@ pub const ASSESSMENT_FIELDS: &[(&str, bool)] = &[
 ];
 
 fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
-    let t = Table::open(wb, "Assessment", &schema::ASSESSMENT.names(), false, d)?;
+    let t = Table::open(wb, &schema::ASSESSMENT, d)?;
     let names: Vec<&str> = ASSESSMENT_FIELDS.iter().map(|f| f.0).collect();
     // field name → row
     let mut rows = HashMap::new();
@@ -101,11 +101,10 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
         let mut r = t.row(row, d);
         let Some(field) = r.text("field") else {
             if !r.is_empty("value") {
-                let place = r.place("field");
-                r.d.error(
-                    place,
+                r.error(
+                    "field",
                     "a value without a field name",
-                    Some(format!("name the field: one of {}", names.join(", "))),
+                    format!("name the field: one of {}", names.join(", ")),
                 );
             }
             continue;
@@ -116,12 +115,7 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("known fields: {}", names.join(", ")),
             };
-            let place = r.place("field");
-            r.d.warning(
-                place,
-                format!("unknown field `{field}` is ignored"),
-                Some(help),
-            );
+            r.warning("field", format!("unknown field `{field}` is ignored"), help);
             continue;
         }
         if let Some(first) = rows.insert(key.clone(), row) {
@@ -141,11 +135,10 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
                 let mut r = t.row(row, d);
                 let value = r.text("value");
                 if value.is_none() && required && r.is_empty("value") && t.col("value").is_some() {
-                    let place = r.place("value");
-                    r.d.error(
-                        place,
+                    r.error(
+                        "value",
                         format!("`{name}` is empty"),
-                        Some(format!("`{name}` is required")),
+                        format!("`{name}` is required"),
                     );
                 }
                 value
@@ -267,7 +260,7 @@ pub fn slug(text: &str) -> String {
 }
 
 fn summary_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<SummaryPara>> {
-    let t = Table::open(wb, "Summary", &schema::SUMMARY.names(), false, d)?;
+    let t = Table::open(wb, &schema::SUMMARY, d)?;
     let mut out = Vec::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
@@ -294,7 +287,7 @@ fn summary_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<SummaryPara>>
 }
 
 fn columns_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Column>> {
-    let t = Table::open(wb, "Columns", &schema::COLUMNS.names(), false, d)?;
+    let t = Table::open(wb, &schema::COLUMNS, d)?;
     let mut out: Vec<Column> = Vec::new();
     let mut seen: HashMap<String, u32> = HashMap::new();
     for row in &t.sheet.rows {
@@ -306,14 +299,10 @@ fn columns_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Column>> {
         let counterparty = r.text("counterparty");
         if let Some(id) = &id {
             if let Some(first) = seen.insert(id.clone(), row.index) {
-                let place = r.place("column_id");
-                r.d.error(
-                    place,
+                r.error(
+                    "column_id",
                     format!("duplicate column_id `{id}`"),
-                    Some(format!(
-                        "row {} already uses it; ids must be unique",
-                        first + 1
-                    )),
+                    format!("row {} already uses it; ids must be unique", first + 1),
                 );
                 continue;
             }
@@ -333,7 +322,7 @@ fn columns_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Column>> {
 }
 
 fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipient>> {
-    let t = Table::open(wb, "Distribution", &schema::DISTRIBUTION.names(), true, d)?;
+    let t = Table::open(wb, &schema::DISTRIBUTION, d)?;
     let mut out = Vec::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
@@ -346,14 +335,10 @@ fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipien
         let (display, email) = match check_mailbox(&email) {
             Ok(found) => found,
             Err(why) => {
-                let place = r.place("email");
-                r.d.error(
-                    place,
+                r.error(
+                    "email",
                     format!("invalid email address `{email}`: {why}"),
-                    Some(
-                        "write one address such as jane@example.com or Jane Doe <jane@example.com>"
-                            .into(),
-                    ),
+                    "write one address such as jane@example.com or Jane Doe <jane@example.com>",
                 );
                 continue;
             }

@@ -7,6 +7,7 @@ use chrono::{Duration, NaiveDate};
 use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
 use crate::load::{Row, Sheet, Value, Workbook};
 use crate::model::Vocab;
+use crate::schema::SheetSpec;
 
 /// The longest word (run of characters without a space) a text cell may hold: longer runs
 /// cannot be set on a page and break PDF/A's string limits.
@@ -24,18 +25,13 @@ pub struct Table<'a> {
 }
 
 impl<'a> Table<'a> {
-    /// Finds `name` in `wb` and locates `columns`. A missing sheet or column is reported;
-    /// a missing column then reads as empty without further messages about its cells.
-    /// `optional` sheets that are absent return `None` silently.
-    pub fn open(
-        wb: &'a Workbook,
-        name: &str,
-        columns: &[&'static str],
-        optional: bool,
-        d: &mut Diagnostics,
-    ) -> Option<Self> {
+    /// Finds the sheet of `spec` in `wb` and locates its columns. A missing sheet or column
+    /// is reported; a missing column then reads as empty without further messages about its
+    /// cells. An optional sheet that is absent returns `None` silently.
+    pub fn open(wb: &'a Workbook, spec: &SheetSpec, d: &mut Diagnostics) -> Option<Self> {
+        let (name, columns) = (spec.name, &spec.names()[..]);
         let Some(sheet) = wb.sheet(name) else {
-            if !optional {
+            if !spec.optional {
                 let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
                 let help = match did_you_mean(name, names.iter().copied()) {
                     Some(close) => format!("rename sheet `{close}` to `{name}`"),
@@ -155,6 +151,18 @@ impl RowReader<'_> {
         self.table.place(self.row, name)
     }
 
+    /// Reports an error at column `name` of this row.
+    pub fn error(&mut self, name: &str, message: impl Into<String>, help: impl Into<String>) {
+        let place = self.place(name);
+        self.d.error(place, message, Some(help.into()));
+    }
+
+    /// Reports a warning at column `name` of this row.
+    pub fn warning(&mut self, name: &str, message: impl Into<String>, help: impl Into<String>) {
+        let place = self.place(name);
+        self.d.warning(place, message, Some(help.into()));
+    }
+
     /// The raw cell, or `None` if the sheet lacks the column.
     pub fn value(&self, name: &str) -> Option<&Value> {
         self.table.col(name).map(|c| self.row.get(c))
@@ -169,24 +177,20 @@ impl RowReader<'_> {
     pub fn text(&mut self, name: &str) -> Option<String> {
         let v = self.value(name)?.clone();
         if let Value::Error(e) = &v {
-            let place = self.place(name);
-            self.d.error(
-                place,
+            self.error(
+                name,
                 format!("`{name}` holds the error value {e}"),
-                Some("fix the formula or type the value".into()),
+                "fix the formula or type the value",
             );
             return None;
         }
         let t = v.as_text();
         if let Some(word) = t.split_whitespace().find(|w| w.chars().count() > MAX_WORD) {
-            let place = self.place(name);
             let n = word.chars().count();
-            self.d.error(
-                place,
+            self.error(
+                name,
                 format!("`{name}` holds a word of {n} characters, which no page can set"),
-                Some(format!(
-                    "break it with spaces; words of up to {MAX_WORD} characters are accepted"
-                )),
+                format!("break it with spaces; words of up to {MAX_WORD} characters are accepted"),
             );
             return None;
         }
@@ -198,9 +202,7 @@ impl RowReader<'_> {
         let empty = self.value(name).is_some_and(Value::is_empty);
         let t = self.text(name);
         if empty {
-            let place = self.place(name);
-            self.d
-                .error(place, format!("`{name}` is empty"), Some(help.to_string()));
+            self.error(name, format!("`{name}` is empty"), help.to_string());
         }
         t
     }
@@ -214,11 +216,10 @@ impl RowReader<'_> {
             Some(b) => b,
             None if v.is_empty() => default,
             None => {
-                let place = self.place(name);
-                self.d.error(
-                    place,
+                self.error(
+                    name,
                     format!("`{name}` must be Y or N, found {}", v.describe()),
-                    Some(FLAG_HELP.into()),
+                    FLAG_HELP,
                 );
                 default
             }
@@ -231,21 +232,18 @@ impl RowReader<'_> {
         let Some(text) = text else {
             if let Some(why) = required {
                 if self.value(name).is_some_and(Value::is_empty) {
-                    let place = self.place(name);
                     let help = format!("{why}; expected one of {}", T::NAMES.join(", "));
-                    self.d
-                        .error(place, format!("`{name}` is empty"), Some(help));
+                    self.error(name, format!("`{name}` is empty"), help);
                 }
             }
             return None;
         };
         let parsed = T::parse(&text);
         if parsed.is_none() {
-            let place = self.place(name);
-            self.d.error(
-                place,
+            self.error(
+                name,
                 format!("unknown {name} `{text}`"),
-                Some(expected_one_of(&text, T::NAMES)),
+                expected_one_of(&text, T::NAMES),
             );
         }
         parsed
@@ -256,11 +254,10 @@ impl RowReader<'_> {
         let v = self.value(name)?.clone();
         if v.is_empty() {
             if required {
-                let place = self.place(name);
-                self.d.error(
-                    place,
+                self.error(
+                    name,
                     format!("`{name}` is empty"),
-                    Some("expected a whole number such as 1".into()),
+                    "expected a whole number such as 1",
                 );
             }
             return None;
@@ -276,11 +273,10 @@ impl RowReader<'_> {
             _ => None,
         };
         if n.is_none() {
-            let place = self.place(name);
-            self.d.error(
-                place,
+            self.error(
+                name,
                 format!("`{name}` must be a whole number, found {}", v.describe()),
-                Some("expected a whole number such as 1".into()),
+                "expected a whole number such as 1",
             );
         }
         n
@@ -296,19 +292,16 @@ impl RowReader<'_> {
         let v = self.value(name)?.clone();
         if v.is_empty() {
             if required {
-                let place = self.place(name);
-                self.d
-                    .error(place, format!("`{label}` is empty"), Some(DATE_HELP.into()));
+                self.error(name, format!("`{label}` is empty"), DATE_HELP);
             }
             return None;
         }
         let date = parse_date(&v);
         if date.is_none() {
-            let place = self.place(name);
-            self.d.error(
-                place,
+            self.error(
+                name,
                 format!("`{label}` is not a date: {}", v.describe()),
-                Some(DATE_HELP.into()),
+                DATE_HELP,
             );
         }
         date

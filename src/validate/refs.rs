@@ -64,7 +64,7 @@ fn parse_authorities(text: &str) -> Option<Vec<Authority>> {
 }
 
 pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<Override>> {
-    let t = Table::open(wb, "Overrides", &schema::OVERRIDES.names(), false, d)?;
+    let t = Table::open(wb, &schema::OVERRIDES, d)?;
     let mut out = Vec::new();
     let mut seen_ids: HashMap<String, Place> = HashMap::new();
     let mut seen_targets: HashSet<(String, OverrideField)> = HashSet::new();
@@ -103,11 +103,10 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
         let rs = rs.and_then(|name| match ruleset::find(&name) {
             Some(found) => Some(found.id.clone()),
             None => {
-                let place = r.place("ruleset");
-                r.d.error(
-                    place,
+                r.error(
+                    "ruleset",
                     format!("unknown ruleset `{name}`"),
-                    Some(expected_one_of(&name, &ruleset::names())),
+                    expected_one_of(&name, &ruleset::names()),
                 );
                 None
             }
@@ -115,11 +114,10 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
         if let Some(j) = &justification {
             let len = j.chars().count();
             if len < MIN_JUSTIFICATION {
-                let place = r.place("justification");
-                r.d.error(
-                    place,
+                r.error(
+                    "justification",
                     format!("justification is {len} characters, fewer than {MIN_JUSTIFICATION}"),
-                    Some("an override needs a reasoned justification the brief can print".into()),
+                    "an override needs a reasoned justification the brief can print",
                 );
             }
         }
@@ -127,33 +125,30 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
         let target = match (target_type, target) {
             (Some(TargetType::Cell), Some(cell)) if ids.known => match ids.cells.get(&cell) {
                 Some(Some(why)) => {
-                    let place = r.place("target_id");
-                    r.d.error(
-                        place,
+                    r.error(
+                        "target_id",
                         format!("cell {cell} is not scored ({why})"),
-                        Some("only a scored cell's authority can be overridden".into()),
+                        "only a scored cell's authority can be overridden",
                     );
                     None
                 }
                 Some(None) => Some(cell),
                 None => {
-                    let place = r.place("target_id");
                     let help = match did_you_mean(&cell, ids.cell_ids()) {
                         Some(close) => format!("did you mean `{close}`? the target must be a cell_id of the Components sheet"),
                         None => "the target must be a cell_id of the Components sheet".into(),
                     };
-                    r.d.error(place, format!("unknown cell `{cell}`"), Some(help));
+                    r.error("target_id", format!("unknown cell `{cell}`"), help);
                     None
                 }
             },
             (Some(TargetType::Layer), Some(layer)) => match layer_of(&layer) {
                 Some(l) => Some(l.to_string()),
                 None => {
-                    let place = r.place("target_id");
-                    r.d.error(
-                        place,
+                    r.error(
+                        "target_id",
                         format!("unknown layer `{layer}`"),
-                        Some(expected_one_of(&layer, &LAYER_IDS)),
+                        expected_one_of(&layer, &LAYER_IDS),
                     );
                     None
                 }
@@ -170,17 +165,16 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
                     )
             );
             if !fits {
-                let place = r.place("field");
                 let allowed = match tt {
                     TargetType::Cell => "a cell override sets `dapm`",
                     TargetType::Layer => {
                         "a layer override sets `status_level` or `layer_authority`"
                     }
                 };
-                r.d.error(
-                    place,
+                r.error(
+                    "field",
                     format!("field `{f}` does not apply to a {tt}"),
-                    Some(allowed.into()),
+                    allowed,
                 );
                 continue;
             }
@@ -195,13 +189,12 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
                     }
                 };
                 if parsed.is_none() {
-                    let place = r.place("value");
                     let help = match f {
                         OverrideField::Dapm => expected_one_of(v, Authority::NAMES),
                         OverrideField::StatusLevel => expected_one_of(v, Status::NAMES),
                         OverrideField::LayerAuthority => "expected Retained, Delegated or Ceded, several joined by | for a split (Delegated|Ceded)".into(),
                     };
-                    r.d.error(place, format!("invalid {f} value `{v}`"), Some(help));
+                    r.error("value", format!("invalid {f} value `{v}`"), help);
                 }
                 parsed
             }
@@ -209,11 +202,10 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
         };
         if let (Some(target), Some(f)) = (&target, field) {
             if !seen_targets.insert((target.clone(), f)) {
-                let place = r.place("target_id");
-                r.d.error(
-                    place,
+                r.error(
+                    "target_id",
                     format!("a second `{f}` override of {target}"),
-                    Some("keep one override per target and field".into()),
+                    "keep one override per target and field",
                 );
             }
         }
@@ -255,7 +247,7 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
 }
 
 pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<HistoryRow>> {
-    let t = Table::open(wb, "History", &schema::HISTORY.names(), false, d)?;
+    let t = Table::open(wb, &schema::HISTORY, d)?;
     let mut out = Vec::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
@@ -272,13 +264,12 @@ pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Ve
             }
             let found = layer_of(&l).map(str::to_string);
             if found.is_none() {
-                let place = r.place("layer_id");
                 let mut choices = LAYER_IDS.to_vec();
                 choices.push("*");
-                r.d.error(
-                    place,
+                r.error(
+                    "layer_id",
                     format!("unknown layer `{l}`"),
-                    Some(expected_one_of(&l, &choices)),
+                    expected_one_of(&l, &choices),
                 );
             }
             found
@@ -287,11 +278,10 @@ pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Ve
         if let Some(target) = &target_id {
             let is_layer = layer_of(target).is_some() || target == "*";
             if ids.known && !is_layer && !ids.cells.contains_key(target) {
-                let place = r.place("target_id");
-                r.d.error(
-                    place,
+                r.error(
+                    "target_id",
                     format!("unknown target `{target}`"),
-                    Some("name a cell_id of the Components sheet, a layer id, or *".into()),
+                    "name a cell_id of the Components sheet, a layer id, or *",
                 );
             }
         }
@@ -302,11 +292,10 @@ pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Ve
         let render = r.flag("render", false);
         let text = r.text("text");
         if render && text.is_none() {
-            let place = r.place("text");
-            r.d.error(
-                place,
+            r.error(
+                "text",
                 "`text` is empty but render = Y",
-                Some("write the line the brief prints under the layer, or set render = N".into()),
+                "write the line the brief prints under the layer, or set render = N",
             );
         }
         if let (Some(seq), Some(doc_version), Some(layer_id)) = (seq, doc_version, layer_id) {

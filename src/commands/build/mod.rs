@@ -1,28 +1,18 @@
-//! `layerbrief build`: validate, score and typeset workbooks into PDF briefs.
+//! Commands: `layerbrief build`, which validates, scores and typesets workbooks into PDF
+//! briefs, once or (`--watch`) on every save.
+
+mod watch;
 
 use std::path::PathBuf;
 
-use super::{collect_inputs, methodology, Fatal, Outcome};
+use super::{batch_outcome, load_templates, methodology, report_input_errors, Fatal, Outcome};
 use crate::batch::{self, BuildConfig, Reporter};
 use crate::cli::{BriefArgs, BuildArgs};
-use crate::render::{self, Engine, RenderOptions, Templates};
-
-/// The embedded templates, or those of `dir` over them.
-pub fn load_templates(dir: Option<&PathBuf>) -> Result<Templates, Fatal> {
-    match dir {
-        Some(dir) if !dir.is_dir() => Err(Fatal(format!(
-            "{}: no such templates folder",
-            dir.display()
-        ))),
-        Some(dir) => {
-            Templates::with_overrides(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))
-        }
-        None => Ok(Templates::embedded()),
-    }
-}
+use crate::inputs;
+use crate::render::{self, Engine, RenderOptions};
 
 /// The checked build configuration of `args` (inputs collected now).
-pub fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
+fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
     brief_config(
         &args.inputs.paths,
         &args.brief,
@@ -32,8 +22,9 @@ pub fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
     )
 }
 
-/// The checked build configuration shared by `build` and `mail`.
-pub fn brief_config(
+/// The checked build configuration shared by `build` and `mail`, with the inputs that could
+/// not be found.
+pub(super) fn brief_config(
     paths: &[PathBuf],
     args: &BriefArgs,
     methodology_name: Option<&str>,
@@ -50,7 +41,7 @@ pub fn brief_config(
             .collect::<Result<Vec<_>, _>>()
             .map_err(Fatal)?
     };
-    let (mut files, errors) = collect_inputs(paths);
+    let (mut files, errors) = inputs::collect(paths);
     if files.is_empty() && errors.is_empty() && !allow_empty {
         return Err(Fatal(
             "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
@@ -77,19 +68,23 @@ pub fn brief_config(
     Ok((config, errors))
 }
 
-pub fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
+pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
     if args.watch {
-        return crate::watch::run(&args);
+        return watch::run(&args);
     }
     let (config, errors) = config(&args)?;
-    let mut outcome = Outcome::Ok;
-    for e in &errors {
-        eprintln!("error: {e}");
-        outcome = Outcome::Failure;
-    }
+    let found = report_input_errors(&errors);
     let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
-    let reporter = Reporter::new(config.files.len());
-    let summary = batch::build(&engine, &config, &reporter);
+    let summary = batch::build(&engine, &config, &Reporter::new(config.files.len()));
     eprintln!("{}", summary.line());
-    Ok(outcome.max(summary.outcome))
+    Ok(found.max(batch_outcome(&summary)))
+}
+
+/// One build of `args` with progress as plain lines: its exit status and summary line.
+fn once(args: &BuildArgs) -> Result<(Outcome, String), Fatal> {
+    let (config, errors) = config(args)?;
+    let found = report_input_errors(&errors);
+    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
+    let summary = batch::build(&engine, &config, &Reporter::new(0));
+    Ok((found.max(batch_outcome(&summary)), summary.line()))
 }

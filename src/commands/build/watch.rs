@@ -1,4 +1,4 @@
-//! `build --watch`: rebuild when a workbook or template is saved.
+//! Commands: `build --watch`, which rebuilds when a workbook or template is saved.
 //!
 //! Policy: watch the input folders (or the folders of input files) and the templates folder;
 //! after a burst of file events settles, collect the inputs again (new workbooks join),
@@ -11,11 +11,10 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::batch::{self, Reporter};
+use super::once;
 use crate::cli::BuildArgs;
-use crate::commands::build::{config, load_templates};
-use crate::commands::{is_scratch_file, Fatal, Outcome};
-use crate::render::Engine;
+use crate::commands::{Fatal, Outcome};
+use crate::inputs::{self, is_scratch_file};
 
 /// Whether an event on `path` can change a brief: not a scratch file, not in the output
 /// folder (`out` as given, and `out_abs` canonical).
@@ -23,17 +22,7 @@ fn relevant(path: &Path, out: &Path, out_abs: &Path) -> bool {
     !is_scratch_file(path) && !path.starts_with(out) && !path.starts_with(out_abs)
 }
 
-fn once(args: &BuildArgs) -> Result<(Outcome, String), Fatal> {
-    let (config, errors) = config(args)?;
-    for e in &errors {
-        eprintln!("error: {e}");
-    }
-    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
-    let summary = batch::build(&engine, &config, &Reporter::new(0));
-    Ok((summary.outcome, summary.line()))
-}
-
-pub fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
+pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         if let Ok(event) = res {
@@ -41,14 +30,11 @@ pub fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
         }
     })
     .map_err(|e| Fatal(format!("cannot watch for changes: {e}")))?;
-    let default = [PathBuf::from("inputs")];
-    let inputs = if args.inputs.paths.is_empty() {
-        &default[..]
-    } else {
-        &args.inputs.paths[..]
-    };
     let mut watched = Vec::new();
-    for p in inputs.iter().chain(args.brief.templates.iter()) {
+    for p in inputs::roots(&args.inputs.paths)
+        .iter()
+        .chain(args.brief.templates.iter())
+    {
         let (target, mode) = if p.is_dir() {
             (p.clone(), RecursiveMode::Recursive)
         } else {
