@@ -6,15 +6,25 @@
 
 use std::time::Instant;
 
-use layerbrief::commands::prepare;
 use layerbrief::render::{self, Engine, RenderOptions, Templates};
+use layerbrief::score::{score, Scored};
+use layerbrief::{load, ruleset, validate};
+
+/// Load → validate → score under the workbook's own ruleset.
+fn scored(path: &std::path::Path) -> Result<Scored, String> {
+    let wb = load::load(path).map_err(|e| e.to_string())?;
+    let v = validate::validate(&wb).map_err(|diags| {
+        let text: Vec<String> = diags.iter().map(|d| d.to_string()).collect();
+        text.join("\n")
+    })?;
+    let rs = ruleset::find(&v.assessment.meta.methodology_version)
+        .ok_or_else(|| format!("{}: unknown ruleset", path.display()))?;
+    Ok(score(&v.assessment, rs))
+}
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
-    let scored: Vec<_> = files
-        .iter()
-        .map(|f| prepare(f, None).map(|p| p.scored).map_err(|r| r.render()))
-        .collect::<Result<_, _>>()?;
+    let scored: Vec<_> = files.iter().map(|f| scored(f)).collect::<Result<_, _>>()?;
     let engine = Engine::new(Templates::embedded());
     let opts = RenderOptions::default();
     let mut total = 0.0;

@@ -77,7 +77,7 @@ impl fmt::Display for Place {
 }
 
 /// Spreadsheet column letters for a zero-based index: 0 → `A`, 27 → `AB`.
-pub fn column_name(mut col: u32) -> String {
+pub(crate) fn column_name(mut col: u32) -> String {
     let mut out = Vec::new();
     loop {
         out.push(b'A' + (col % 26) as u8);
@@ -133,14 +133,14 @@ impl fmt::Display for Diagnostic {
 
 /// Collects the diagnostics of one workbook.
 #[derive(Debug, Clone)]
-pub struct Diagnostics {
+pub(crate) struct Diagnostics {
     file: PathBuf,
     items: Vec<Diagnostic>,
 }
 
 impl Diagnostics {
     /// An empty list for `file`.
-    pub fn new(file: &Path) -> Self {
+    pub(crate) fn new(file: &Path) -> Self {
         Self {
             file: file.to_path_buf(),
             items: Vec::new(),
@@ -148,12 +148,17 @@ impl Diagnostics {
     }
 
     /// Records an error.
-    pub fn error(&mut self, place: Place, message: impl Into<String>, help: Option<String>) {
+    pub(crate) fn error(&mut self, place: Place, message: impl Into<String>, help: Option<String>) {
         self.push(Severity::Error, place, message.into(), help);
     }
 
     /// Records a warning.
-    pub fn warning(&mut self, place: Place, message: impl Into<String>, help: Option<String>) {
+    pub(crate) fn warning(
+        &mut self,
+        place: Place,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         self.push(Severity::Warning, place, message.into(), help);
     }
 
@@ -169,23 +174,18 @@ impl Diagnostics {
     }
 
     /// Whether any error was recorded.
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.items.iter().any(|d| d.severity == Severity::Error)
     }
 
     /// All diagnostics, in the order found.
-    pub fn into_vec(self) -> Vec<Diagnostic> {
+    pub(crate) fn into_vec(self) -> Vec<Diagnostic> {
         self.items
-    }
-
-    /// All diagnostics, in the order found.
-    pub fn items(&self) -> &[Diagnostic] {
-        &self.items
     }
 }
 
 /// The closest of `choices` to `found`, if one is close enough to be a likely typo.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     found: &str,
     choices: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
@@ -202,7 +202,7 @@ pub fn did_you_mean<'a>(
 }
 
 /// "expected one of a, b, c", plus "; did you mean `b`?" when one is close to `found`.
-pub fn expected_one_of(found: &str, choices: &[&str]) -> String {
+pub(crate) fn expected_one_of(found: &str, choices: &[&str]) -> String {
     let list = choices.join(", ");
     match did_you_mean(found, choices.iter().copied()) {
         Some(close) => format!("did you mean `{close}`? expected one of {list}"),
@@ -244,7 +244,7 @@ mod tests {
             "unknown role `sliverr`",
             Some("x".into()),
         );
-        let text = d.items()[0].to_string();
+        let text = d.into_vec()[0].to_string();
         assert_eq!(
             text,
             "error: unknown role `sliverr`\n  --> inputs/acme.xlsx: Components!P7\n  help: x"

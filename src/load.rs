@@ -72,7 +72,7 @@ impl Value {
 }
 
 /// Text of a number as typed: integers without a fraction, others in shortest form.
-pub fn number_text(n: f64) -> String {
+pub(crate) fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
         format!("{}", n as i64)
     } else {

@@ -114,7 +114,7 @@ fn parse_rulesets(text: &str) -> Result<Vec<Ruleset>, String> {
 }
 
 /// A fingerprint of the embedded rulesets and layers data, for build manifests.
-pub fn data_fingerprint() -> String {
+pub(crate) fn data_fingerprint() -> String {
     use sha2::{Digest, Sha256};
     format!(
         "{:x}",
@@ -148,7 +148,7 @@ pub fn layer(id: &str) -> Option<&'static LayerInfo> {
 }
 
 /// Normalises a ruleset name as users type it: `1.3`, `V1.3` and `v1.3` all name `v1.3`.
-pub fn normalize_id(name: &str) -> String {
+pub(crate) fn normalize_id(name: &str) -> String {
     let t = name.trim();
     let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
     format!("v{t}")

@@ -173,7 +173,7 @@ pub fn score(assessment: &Assessment, ruleset: &Ruleset) -> Scored {
 }
 
 /// The authority rule of dapm.md for one component; `None` when it is not scored.
-pub fn component_authority(
+pub(crate) fn component_authority(
     c: &Component,
     rs: &Ruleset,
 ) -> Result<(Authority, &'static str), &'static str> {
@@ -275,7 +275,7 @@ fn score_component(
 }
 
 /// The status rule of dapm.md for one layer.
-pub fn layer_status(l: &LayerFacts, rs: &Ruleset) -> (Status, &'static str) {
+pub(crate) fn layer_status(l: &LayerFacts, rs: &Ruleset) -> (Status, &'static str) {
     match l.capability {
         Capability::None | Capability::UnderlayOnly => return (Status::Gap, "R-EXPOSURE"),
         Capability::OptionalOnly => {

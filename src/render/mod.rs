@@ -8,7 +8,7 @@
 
 pub(crate) mod data;
 mod report;
-pub mod world;
+pub(crate) mod world;
 
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst_layout::PagedDocument;

@@ -21,13 +21,13 @@ mod embedded {
 }
 
 /// The virtual path the scored assessment is served at.
-pub const DATA_PATH: &str = "/data.json";
+pub(crate) const DATA_PATH: &str = "/data.json";
 /// The template every brief starts from.
-pub const MAIN_PATH: &str = "/brief.typ";
+pub(crate) const MAIN_PATH: &str = "/brief.typ";
 
 /// One template file: its bytes and where it came from, for messages.
 #[derive(Debug, Clone)]
-pub struct TemplateFile {
+pub(crate) struct TemplateFile {
     pub bytes: Bytes,
     /// `templates/brief.typ (embedded)` or the real path of an override.
     pub origin: String,
@@ -86,7 +86,7 @@ impl Templates {
     }
 
     /// Every file: relative path and contents, sorted by path.
-    pub fn files(&self) -> Vec<(&str, &[u8])> {
+    pub(crate) fn files(&self) -> Vec<(&str, &[u8])> {
         let mut out: Vec<(&str, &[u8])> = self
             .files
             .iter()
@@ -97,12 +97,12 @@ impl Templates {
     }
 
     /// The file at relative path `rel`.
-    pub fn get(&self, rel: &str) -> Option<&TemplateFile> {
+    pub(crate) fn get(&self, rel: &str) -> Option<&TemplateFile> {
         self.files.get(rel)
     }
 
     /// A digest of every file, so a build manifest can tell when templates change.
-    pub fn digest(&self) -> String {
+    pub(crate) fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
         let mut names: Vec<&String> = self.files.keys().collect();
         names.sort();
@@ -118,12 +118,12 @@ impl Templates {
 }
 
 /// The embedded font files: name and bytes.
-pub fn embedded_fonts() -> &'static [(&'static str, &'static [u8])] {
+pub(crate) fn embedded_fonts() -> &'static [(&'static str, &'static [u8])] {
     embedded::FONTS
 }
 
 /// The embedded fonts, for the build manifest.
-pub fn fonts_digest() -> String {
+pub(crate) fn fonts_digest() -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for (name, bytes) in embedded::FONTS {
@@ -165,12 +165,12 @@ impl Engine {
     }
 
     /// The loaded fonts.
-    pub fn fonts(&self) -> &[Font] {
+    pub(crate) fn fonts(&self) -> &[Font] {
         &self.fonts
     }
 
     /// A world for one brief.
-    pub fn world(&self, data: Bytes, today: Datetime) -> BriefWorld<'_> {
+    pub(crate) fn world(&self, data: Bytes, today: Datetime) -> BriefWorld<'_> {
         BriefWorld {
             engine: self,
             data,
@@ -182,7 +182,7 @@ impl Engine {
 
 /// The id of a project path such as `/brief.typ`. Ids are interned for the process's
 /// lifetime, so only the fixed template paths and `/data.json` are ever minted.
-pub fn file_id(path: &str) -> FileId {
+pub(crate) fn file_id(path: &str) -> FileId {
     // The paths passed here are constants or come from the template set: always valid.
     let vpath =
         VirtualPath::new(path).unwrap_or_else(|_| VirtualPath::new("/").expect("root path"));
@@ -203,7 +203,7 @@ fn template_rel(id: FileId) -> Option<String> {
 }
 
 /// The world one brief is compiled in.
-pub struct BriefWorld<'a> {
+pub(crate) struct BriefWorld<'a> {
     engine: &'a Engine,
     data: Bytes,
     today: Datetime,
@@ -212,7 +212,7 @@ pub struct BriefWorld<'a> {
 
 impl BriefWorld<'_> {
     /// Where a file id came from, for diagnostics: a template's origin or the data file.
-    pub fn origin(&self, id: FileId) -> String {
+    pub(crate) fn origin(&self, id: FileId) -> String {
         let rel = template_rel(id).unwrap_or_default();
         if format!("/{rel}") == DATA_PATH {
             return "data.json (the scored assessment)".into();

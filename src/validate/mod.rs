@@ -74,7 +74,7 @@ pub fn validate(wb: &Workbook) -> Result<Validated, Vec<Diagnostic>> {
 }
 
 /// The Assessment sheet's known fields, with whether each is required.
-pub const ASSESSMENT_FIELDS: &[(&str, bool)] = &[
+pub(crate) const ASSESSMENT_FIELDS: &[(&str, bool)] = &[
     ("assessment_id", true),
     ("vendor", true),
     ("product_name", false),
@@ -232,7 +232,7 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
 }
 
 /// Whether `id` is safe as a file name: `[a-z0-9-]+`, not starting with `-`, at most 64 long.
-pub fn is_safe_id(id: &str) -> bool {
+pub(crate) fn is_safe_id(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= 64
         && !id.starts_with('-')
@@ -242,7 +242,7 @@ pub fn is_safe_id(id: &str) -> bool {
 }
 
 /// A safe id made from arbitrary text: `Acme Cloud!` → `acme-cloud`.
-pub fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     for ch in text.to_lowercase().chars() {
         if ch.is_ascii_alphanumeric() {
@@ -351,7 +351,7 @@ fn distribution_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<Recipien
 
 /// Checks an RFC 5322 mailbox (`jane@example.com`, `Jane Doe <jane@example.com>`) as the
 /// mail library that sends it reads it; gives its display name, if any, and its address.
-pub fn check_mailbox(text: &str) -> Result<(Option<String>, String), &'static str> {
+pub(crate) fn check_mailbox(text: &str) -> Result<(Option<String>, String), &'static str> {
     let mb: lettre::message::Mailbox = text.parse().map_err(|_| "not an RFC 5322 mailbox")?;
     let domain = mb.email.domain();
     if !domain.contains('.') && domain != "localhost" && !domain.starts_with('[') {
