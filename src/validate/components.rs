@@ -67,155 +67,8 @@ pub fn components_sheet(
     let mut seen: HashMap<String, Place> = HashMap::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
-        let cell_id = r.required("cell_id", "give the cell an id `<layer>.<n>`, e.g. `1A.2`");
-        let layer = layer_id(&mut r, "layer_id", true);
-        let column_id = r.required("column_id", "name a column of the Columns sheet");
-        let seq = r.integer("seq", true);
-        let pending = r.flag("pending", false);
-        let role: Option<Role> = if pending {
-            r.choice("role", None)
-        } else {
-            r.choice("role", Some("every scored or described cell has a role"))
-        };
-        let unscored = pending || role == Some(Role::Info);
-        let component_name = if pending {
-            r.text("component_name")
-        } else {
-            r.required("component_name", "name the component, or set pending = Y")
-        };
-
-        if let Some(id) = &cell_id {
-            let why = if pending {
-                Some("pending")
-            } else if role == Some(Role::Info) {
-                Some("info")
-            } else {
-                None
-            };
-            ids.add(id.clone(), why);
-            check_cell_id(&mut r, id, layer.as_deref());
-            let place = r.place("cell_id");
-            if let Some(first) = seen.insert(id.clone(), place.clone()) {
-                let mut help = format!("{first} already uses it; cell ids must be unique");
-                if matches!(r.value("cell_id"), Some(Value::Number(_))) {
-                    help.push_str(" (the spreadsheet stored this id as a number, which drops trailing zeros: format the column as Text)");
-                }
-                r.d.error(place, format!("duplicate cell_id `{id}`"), Some(help));
-            }
-        }
-        if let (Some(col), Some(columns)) = (&column_id, columns) {
-            if !columns.iter().any(|c| &c.column_id == col) {
-                let ids: Vec<&str> = columns.iter().map(|c| c.column_id.as_str()).collect();
-                r.error(
-                    "column_id",
-                    format!("unknown column_id `{col}`"),
-                    format!(
-                        "{} (the ids of the Columns sheet)",
-                        expected_one_of(col, &ids)
-                    ),
-                );
-            }
-        }
-
-        if pending {
-            for fact in FACTS {
-                if !r.is_empty(fact) {
-                    let shown = r.value(fact).map(Value::describe).unwrap_or_default();
-                    r.error(fact, format!("pending cell has a value in `{fact}` ({shown})"), "a pending cell carries no text or DAPM facts: clear it, or set pending = N");
-                }
-            }
-            if let Some(role) = role {
-                if role != Role::Info {
-                    r.error(
-                        "role",
-                        format!("pending cell has role `{role}`"),
-                        "a pending cell's role is empty or `info`",
-                    );
-                }
-            }
-        }
-        let text = if pending {
-            None
-        } else {
-            r.required("text", "write the cell's paragraph, or set pending = Y")
-        };
-        let exposed = r.flag("exposed", false);
-        let operator: Option<Operator> = if unscored {
-            r.choice("operator", None)
-        } else {
-            r.choice("operator", Some("a scored cell names who runs it"))
-        };
-        let substrate_open = r.flag("substrate_open", false);
-        let iface_std = r.flag("iface_std", false);
-        let std_name = r.text("std_name");
-        if iface_std && std_name.is_none() {
-            r.error(
-                "std_name",
-                "`std_name` is empty but iface_std = Y",
-                "name the standard interface, e.g. S3 API, POSIX, Kubernetes API",
-            );
-        }
-        let exit_open = r.flag("exit_open", false);
-        let portability_evidence = r.text("portability_evidence");
-        let own_hw_substitutable = r.flag("own_hw_substitutable", false);
-        if own_hw_substitutable && layer.as_deref().is_some_and(|l| l != "0") {
-            r.error(
-                "own_hw_substitutable",
-                "own_hw_substitutable = Y outside Layer 0",
-                "this fact applies to Layer 0 hardware only; leave it empty here",
-            );
-        }
-        let path_label = r.text("path_label");
-        if let Some(role) = role {
-            if matches!(role, Role::Path | Role::Optional | Role::Sliver) && path_label.is_none() {
-                r.error("path_label", format!("`path_label` is empty for a {role} cell"), "cells of role path, optional and sliver name their path; cells with one label form one path");
-            }
-        }
-        let backend_vendor = r.text("backend_vendor");
-        let counterparty = r.text("counterparty");
-        let added_in_version = r.text("added_in_version");
-        if !unscored && counterparty.is_none() {
-            let column_cp = columns
-                .and_then(|cs| cs.iter().find(|c| Some(&c.column_id) == column_id.as_ref()))
-                .map(|c| c.counterparty.is_some());
-            if column_cp == Some(false) {
-                r.error(
-                    "counterparty",
-                    "no counterparty for a scored cell",
-                    format!(
-                        "fill this cell, or the counterparty of column `{}` on the Columns sheet",
-                        column_id.clone().unwrap_or_default()
-                    ),
-                );
-            }
-        }
-
-        let role = role.or(pending.then_some(Role::Info));
-        if let (Some(cell_id), Some(layer_id), Some(column_id), Some(seq), Some(role)) =
-            (cell_id, layer, column_id, seq, role)
-        {
-            out.push(Component {
-                cell_id,
-                layer_id,
-                column_id,
-                seq,
-                component_name,
-                pending,
-                text,
-                exposed,
-                operator,
-                substrate_open,
-                iface_std,
-                std_name,
-                exit_open,
-                portability_evidence,
-                own_hw_substitutable,
-                role,
-                path_label,
-                backend_vendor,
-                counterparty,
-                added_in_version,
-            });
+        if let Some(c) = component(&mut r, columns, &mut ids, &mut seen) {
+            out.push(c);
         }
     }
     out.sort_by(|a, b| {
@@ -224,6 +77,184 @@ pub fn components_sheet(
             .then(a.seq.cmp(&b.seq))
     });
     (Some(out), ids)
+}
+
+/// One row of the Components sheet: its identity, then its text and DAPM facts, each
+/// checked; `None` when a cell needed to place it is missing.
+fn component(
+    r: &mut RowReader,
+    columns: Option<&[Column]>,
+    ids: &mut Ids,
+    seen: &mut HashMap<String, Place>,
+) -> Option<Component> {
+    let cell_id = r.required("cell_id", "give the cell an id `<layer>.<n>`, e.g. `1A.2`");
+    let layer = layer_id(r, "layer_id", true);
+    let column_id = r.required("column_id", "name a column of the Columns sheet");
+    let seq = r.integer("seq", true);
+    let pending = r.flag("pending", false);
+    let role: Option<Role> = if pending {
+        r.choice("role", None)
+    } else {
+        r.choice("role", Some("every scored or described cell has a role"))
+    };
+    let unscored = pending || role == Some(Role::Info);
+    let component_name = if pending {
+        r.text("component_name")
+    } else {
+        r.required("component_name", "name the component, or set pending = Y")
+    };
+    if let Some(id) = &cell_id {
+        let why = if pending {
+            Some("pending")
+        } else if role == Some(Role::Info) {
+            Some("info")
+        } else {
+            None
+        };
+        ids.add(id.clone(), why);
+        check_cell_id(r, id, layer.as_deref());
+        check_unique(r, id, seen);
+    }
+    if let (Some(col), Some(columns)) = (&column_id, columns) {
+        check_column(r, col, columns);
+    }
+    if pending {
+        check_pending_is_empty(r, role);
+    }
+    let text = if pending {
+        None
+    } else {
+        r.required("text", "write the cell's paragraph, or set pending = Y")
+    };
+    let exposed = r.flag("exposed", false);
+    let operator: Option<Operator> = if unscored {
+        r.choice("operator", None)
+    } else {
+        r.choice("operator", Some("a scored cell names who runs it"))
+    };
+    let substrate_open = r.flag("substrate_open", false);
+    let iface_std = r.flag("iface_std", false);
+    let std_name = r.text("std_name");
+    if iface_std && std_name.is_none() {
+        r.error(
+            "std_name",
+            "`std_name` is empty but iface_std = Y",
+            "name the standard interface, e.g. S3 API, POSIX, Kubernetes API",
+        );
+    }
+    let exit_open = r.flag("exit_open", false);
+    let portability_evidence = r.text("portability_evidence");
+    let own_hw_substitutable = r.flag("own_hw_substitutable", false);
+    if own_hw_substitutable && layer.as_deref().is_some_and(|l| l != "0") {
+        r.error(
+            "own_hw_substitutable",
+            "own_hw_substitutable = Y outside Layer 0",
+            "this fact applies to Layer 0 hardware only; leave it empty here",
+        );
+    }
+    let path_label = r.text("path_label");
+    if let Some(role) = role {
+        if matches!(role, Role::Path | Role::Optional | Role::Sliver) && path_label.is_none() {
+            r.error("path_label", format!("`path_label` is empty for a {role} cell"), "cells of role path, optional and sliver name their path; cells with one label form one path");
+        }
+    }
+    let backend_vendor = r.text("backend_vendor");
+    let counterparty = r.text("counterparty");
+    let added_in_version = r.text("added_in_version");
+    if !unscored && counterparty.is_none() {
+        check_column_counterparty(r, column_id.as_deref(), columns);
+    }
+    Some(Component {
+        cell_id: cell_id?,
+        layer_id: layer?,
+        column_id: column_id?,
+        seq: seq?,
+        component_name,
+        pending,
+        text,
+        exposed,
+        operator,
+        substrate_open,
+        iface_std,
+        std_name,
+        exit_open,
+        portability_evidence,
+        own_hw_substitutable,
+        role: role.or(pending.then_some(Role::Info))?,
+        path_label,
+        backend_vendor,
+        counterparty,
+        added_in_version,
+    })
+}
+
+/// A cell id is used by one row only.
+fn check_unique(r: &mut RowReader, id: &str, seen: &mut HashMap<String, Place>) {
+    let place = r.place("cell_id");
+    if let Some(first) = seen.insert(id.to_string(), place) {
+        let mut help = format!("{first} already uses it; cell ids must be unique");
+        if matches!(r.value("cell_id"), Some(Value::Number(_))) {
+            help.push_str(" (the spreadsheet stored this id as a number, which drops trailing zeros: format the column as Text)");
+        }
+        r.error("cell_id", format!("duplicate cell_id `{id}`"), help);
+    }
+}
+
+/// The cell's column is one of the Columns sheet.
+fn check_column(r: &mut RowReader, col: &str, columns: &[Column]) {
+    if !columns.iter().any(|c| c.column_id == col) {
+        let ids: Vec<&str> = columns.iter().map(|c| c.column_id.as_str()).collect();
+        r.error(
+            "column_id",
+            format!("unknown column_id `{col}`"),
+            format!(
+                "{} (the ids of the Columns sheet)",
+                expected_one_of(col, &ids)
+            ),
+        );
+    }
+}
+
+/// A pending cell carries no text or facts, and no role but `info`.
+fn check_pending_is_empty(r: &mut RowReader, role: Option<Role>) {
+    for fact in FACTS {
+        if !r.is_empty(fact) {
+            let shown = r.value(fact).map(Value::describe).unwrap_or_default();
+            r.error(
+                fact,
+                format!("pending cell has a value in `{fact}` ({shown})"),
+                "a pending cell carries no text or DAPM facts: clear it, or set pending = N",
+            );
+        }
+    }
+    if let Some(role) = role.filter(|r| *r != Role::Info) {
+        r.error(
+            "role",
+            format!("pending cell has role `{role}`"),
+            "a pending cell's role is empty or `info`",
+        );
+    }
+}
+
+/// A scored cell without a counterparty of its own takes its column's; one of them is given.
+fn check_column_counterparty(
+    r: &mut RowReader,
+    column_id: Option<&str>,
+    columns: Option<&[Column]>,
+) {
+    let column_cp = columns
+        .and_then(|cs| cs.iter().find(|c| Some(c.column_id.as_str()) == column_id))
+        .map(|c| c.counterparty.is_some());
+    if column_cp == Some(false) {
+        r.error(
+            "counterparty",
+            "no counterparty for a scored cell",
+            format!(
+                "fill this cell, or the counterparty of column `{}` on the Columns sheet",
+                column_id.unwrap_or_default()
+            ),
+        );
+    }
 }
 
 fn layer_rank(id: &str) -> usize {
@@ -257,6 +288,71 @@ fn check_cell_id(r: &mut RowReader, id: &str, layer: Option<&str>) {
     }
 }
 
+/// The facts a layer's status depends on are given where they decide it, and only there.
+fn check_layer_facts(
+    r: &mut RowReader,
+    layer: Option<&str>,
+    capability: Option<Capability>,
+    delivery: Option<Delivery>,
+    breadth: Option<Breadth>,
+    twoc_scope: Option<TwocScope>,
+) {
+    let is_2c = layer == Some("2C");
+    if let Some(scope) = twoc_scope {
+        if !is_2c && layer.is_some() {
+            r.error(
+                "twoc_scope",
+                format!("twoc_scope `{scope}` outside Layer 2C"),
+                "twoc_scope applies to Layer 2C only; leave it empty here",
+            );
+        }
+    }
+    if is_2c
+        && capability == Some(Capability::Default)
+        && twoc_scope.is_none()
+        && r.is_empty("twoc_scope")
+    {
+        r.error(
+            "twoc_scope",
+            "`twoc_scope` is empty for Layer 2C",
+            format!(
+                "Layer 2C's status depends on it; expected one of {}",
+                TwocScope::NAMES.join(", ")
+            ),
+        );
+    }
+    let decides_breadth =
+        !is_2c && capability == Some(Capability::Default) && delivery == Some(Delivery::Vendor);
+    if decides_breadth && breadth.is_none() && r.is_empty("breadth") {
+        r.error(
+            "breadth",
+            "`breadth` is empty",
+            format!(
+                "the layer's status depends on it; expected one of {}",
+                Breadth::NAMES.join(", ")
+            ),
+        );
+    }
+}
+
+/// A boxed note has both a kind and a text, or neither.
+fn check_note(r: &mut RowReader, kind: NoteKind, has_text: bool) {
+    match (kind, has_text) {
+        (NoteKind::None, true) => r.error(
+            "note_kind",
+            "`note_text` is given but `note_kind` is none",
+            format!("pick the note's kind: {}", &NoteKind::NAMES[1..].join(", ")),
+        ),
+        (kind, false) if kind != NoteKind::None => r.error(
+            "note_text",
+            format!("`note_text` is empty for a {kind} note"),
+            "write the note, or set note_kind to none",
+        ),
+        _ => {}
+    }
+}
+
+/// The Layers sheet: each of the eight layers once, in stack order.
 pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts>> {
     let t = Table::open(wb, &schema::LAYERS, d)?;
     let mut found: HashMap<String, LayerFacts> = HashMap::new();
@@ -280,59 +376,8 @@ pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts
         let narrative = r.required("narrative", "write the layer's analysis");
         let note_kind: NoteKind = r.choice("note_kind", None).unwrap_or(NoteKind::None);
         let note_text = r.text("note_text");
-        let is_2c = layer.as_deref() == Some("2C");
-        if let Some(scope) = twoc_scope {
-            if !is_2c && layer.is_some() {
-                r.error(
-                    "twoc_scope",
-                    format!("twoc_scope `{scope}` outside Layer 2C"),
-                    "twoc_scope applies to Layer 2C only; leave it empty here",
-                );
-            }
-        }
-        if is_2c
-            && capability == Some(Capability::Default)
-            && twoc_scope.is_none()
-            && r.is_empty("twoc_scope")
-        {
-            r.error(
-                "twoc_scope",
-                "`twoc_scope` is empty for Layer 2C",
-                format!(
-                    "Layer 2C's status depends on it; expected one of {}",
-                    TwocScope::NAMES.join(", ")
-                ),
-            );
-        }
-        let decides_breadth =
-            !is_2c && capability == Some(Capability::Default) && delivery == Some(Delivery::Vendor);
-        if decides_breadth && breadth.is_none() && r.is_empty("breadth") {
-            r.error(
-                "breadth",
-                "`breadth` is empty",
-                format!(
-                    "the layer's status depends on it; expected one of {}",
-                    Breadth::NAMES.join(", ")
-                ),
-            );
-        }
-        match (note_kind, &note_text) {
-            (NoteKind::None, Some(_)) => {
-                r.error(
-                    "note_kind",
-                    "`note_text` is given but `note_kind` is none",
-                    format!("pick the note's kind: {}", &NoteKind::NAMES[1..].join(", ")),
-                );
-            }
-            (kind, None) if kind != NoteKind::None => {
-                r.error(
-                    "note_text",
-                    format!("`note_text` is empty for a {kind} note"),
-                    "write the note, or set note_kind to none",
-                );
-            }
-            _ => {}
-        }
+        check_layer_facts(&mut r, layer.as_deref(), capability, delivery, breadth, twoc_scope);
+        check_note(&mut r, note_kind, note_text.is_some());
         let Some(layer_id) = layer else { continue };
         let place = r.place("layer_id");
         if let Some(first) = first_row.get(&layer_id) {

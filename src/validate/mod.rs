@@ -10,8 +10,8 @@ mod refs;
 
 use std::collections::HashMap;
 
-use crate::diag::{did_you_mean, Diagnostic, Diagnostics, Place};
-use crate::load::Workbook;
+use crate::diag::{did_you_mean, expected_one_of, Diagnostic, Diagnostics, Place};
+use crate::load::{Row, Workbook};
 use crate::model::{
     Assessment, AssessmentStatus, Column, ColumnKind, Meta, Recipient, RecipientKind, SummaryPara,
 };
@@ -92,10 +92,86 @@ pub(crate) const ASSESSMENT_FIELDS: &[(&str, bool)] = &[
     ("confidentiality", false),
 ];
 
+/// The Assessment sheet: one `field`/`value` row per metadata field.
 fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
     let t = Table::open(wb, &schema::ASSESSMENT, d)?;
+    let f = Fields {
+        rows: field_rows(&t, d),
+        t: &t,
+    };
+    let assessment_id = f.get("assessment_id", d);
+    let vendor = f.get("vendor", d);
+    let product_name = f.get("product_name", d);
+    let subtitle = f.get("subtitle", d);
+    let framework = f.get("framework", d);
+    let scoring_model = f.get("scoring_model", d);
+    let publisher = f.get("publisher", d);
+    let author = f.get("author", d);
+    let doc_version = f.get("doc_version", d);
+    let version_title = f.get("version_title", d);
+    let methodology_version = f.get("methodology_version", d);
+    let status_text = f.get("assessment_status", d);
+    let sources = f.get("sources", d);
+    let confidentiality = f.get("confidentiality", d);
+    let date_assessed = match f.rows.get("date_assessed") {
+        Some(row) => t.row(row, d).date_as("value", "date_assessed", true),
+        None => f.get("date_assessed", d).and(None),
+    };
+    if let Some(id) = assessment_id.as_deref().filter(|id| !is_safe_id(id)) {
+        d.error(
+            f.place("assessment_id"),
+            format!("assessment_id `{id}` is not a safe file name"),
+            Some(format!(
+                "use lower-case letters, digits and hyphens (it names the PDF), e.g. `{}`",
+                slug(id)
+            )),
+        );
+    }
+    let methodology_version = methodology_version.and_then(|v| match ruleset::find(&v) {
+        Some(rs) => Some(rs.id.clone()),
+        None => {
+            d.error(
+                f.place("methodology_version"),
+                format!("unknown methodology_version `{v}`"),
+                Some(expected_one_of(&v, &ruleset::names())),
+            );
+            None
+        }
+    });
+    let status = status_text.and_then(|s| {
+        let parsed = AssessmentStatus::parse(&s);
+        if parsed.is_none() {
+            d.error(
+                f.place("assessment_status"),
+                format!("unknown assessment_status `{s}`"),
+                Some(expected_one_of(&s, AssessmentStatus::NAMES)),
+            );
+        }
+        parsed
+    });
+    Some(Meta {
+        assessment_id: assessment_id?,
+        vendor: vendor?,
+        product_name,
+        subtitle,
+        framework: framework?,
+        scoring_model: scoring_model?,
+        publisher: publisher?,
+        author: author?,
+        date_assessed: date_assessed?,
+        doc_version: doc_version?,
+        version_title,
+        methodology_version: methodology_version?,
+        status: status?,
+        sources,
+        confidentiality,
+    })
+}
+
+/// The row of each known field (lower-cased); unknown fields are warned about, a value
+/// without a field and a field given twice are errors.
+fn field_rows<'t>(t: &Table<'t>, d: &mut Diagnostics) -> HashMap<String, &'t Row> {
     let names: Vec<&str> = ASSESSMENT_FIELDS.iter().map(|f| f.0).collect();
-    // field name → row
     let mut rows = HashMap::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
@@ -118,23 +194,37 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
             r.warning("field", format!("unknown field `{field}` is ignored"), help);
             continue;
         }
-        if let Some(first) = rows.insert(key.clone(), row) {
-            let place = r.place("field");
+        if let Some(first) = rows.insert(key, row) {
             let first_at = t.place(first, "field");
-            r.d.error(
-                place,
+            r.error(
+                "field",
                 format!("duplicate field `{field}`"),
-                Some(format!("it is already given at {first_at}; keep one")),
+                format!("it is already given at {first_at}; keep one"),
             );
         }
     }
-    let get = |name: &str, d: &mut Diagnostics| -> Option<String> {
+    rows
+}
+
+/// The Assessment sheet's fields, by name.
+struct Fields<'t> {
+    t: &'t Table<'t>,
+    rows: HashMap<String, &'t Row>,
+}
+
+impl Fields<'_> {
+    /// The value of field `name`; a required field that is missing or empty is reported.
+    fn get(&self, name: &str, d: &mut Diagnostics) -> Option<String> {
         let required = ASSESSMENT_FIELDS.iter().any(|f| f.0 == name && f.1);
-        match rows.get(name) {
+        match self.rows.get(name) {
             Some(row) => {
-                let mut r = t.row(row, d);
+                let mut r = self.t.row(row, d);
                 let value = r.text("value");
-                if value.is_none() && required && r.is_empty("value") && t.col("value").is_some() {
+                if value.is_none()
+                    && required
+                    && r.is_empty("value")
+                    && self.t.col("value").is_some()
+                {
                     r.error(
                         "value",
                         format!("`{name}` is empty"),
@@ -145,7 +235,7 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
             }
             None if required => {
                 d.error(
-                    Place::sheet(&t.sheet.name),
+                    Place::sheet(&self.t.sheet.name),
                     format!("required field `{name}` is missing"),
                     Some(format!("add a row with field `{name}` and its value")),
                 );
@@ -153,82 +243,15 @@ fn assessment_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Meta> {
             }
             None => None,
         }
-    };
-    let assessment_id = get("assessment_id", d);
-    let vendor = get("vendor", d);
-    let product_name = get("product_name", d);
-    let subtitle = get("subtitle", d);
-    let framework = get("framework", d);
-    let scoring_model = get("scoring_model", d);
-    let publisher = get("publisher", d);
-    let author = get("author", d);
-    let doc_version = get("doc_version", d);
-    let version_title = get("version_title", d);
-    let methodology_version = get("methodology_version", d);
-    let status_text = get("assessment_status", d);
-    let sources = get("sources", d);
-    let confidentiality = get("confidentiality", d);
-    let date_assessed = rows
-        .get("date_assessed")
-        .and_then(|row| t.row(row, d).date_as("value", "date_assessed", true));
-    if !rows.contains_key("date_assessed") {
-        get("date_assessed", d);
     }
 
-    if let (Some(id), Some(row)) = (&assessment_id, rows.get("assessment_id")) {
-        if !is_safe_id(id) {
-            d.error(
-                t.place(row, "value"),
-                format!("assessment_id `{id}` is not a safe file name"),
-                Some(format!(
-                    "use lower-case letters, digits and hyphens (it names the PDF), e.g. `{}`",
-                    slug(id)
-                )),
-            );
+    /// The value cell of field `name` (the sheet, if the field has no row).
+    fn place(&self, name: &str) -> Place {
+        match self.rows.get(name) {
+            Some(row) => self.t.place(row, "value"),
+            None => Place::sheet(&self.t.sheet.name),
         }
     }
-    let methodology_version = methodology_version.and_then(|v| match ruleset::find(&v) {
-        Some(rs) => Some(rs.id.clone()),
-        None => {
-            let row = rows["methodology_version"];
-            let names = ruleset::names();
-            d.error(
-                t.place(row, "value"),
-                format!("unknown methodology_version `{v}`"),
-                Some(crate::diag::expected_one_of(&v, &names)),
-            );
-            None
-        }
-    });
-    let status = status_text.and_then(|s| {
-        let parsed = AssessmentStatus::parse(&s);
-        if parsed.is_none() {
-            let row = rows["assessment_status"];
-            d.error(
-                t.place(row, "value"),
-                format!("unknown assessment_status `{s}`"),
-                Some(crate::diag::expected_one_of(&s, AssessmentStatus::NAMES)),
-            );
-        }
-        parsed
-    });
-    Some(Meta {
-        assessment_id: assessment_id?,
-        vendor: vendor?,
-        product_name,
-        subtitle,
-        framework: framework?,
-        scoring_model: scoring_model?,
-        publisher: publisher?,
-        author: author?,
-        date_assessed: date_assessed?,
-        doc_version: doc_version?,
-        version_title,
-        methodology_version: methodology_version?,
-        status: status?,
-        sources,
-        confidentiality,
-    })
 }
 
 /// Whether `id` is safe as a file name: `[a-z0-9-]+`, not starting with `-`, at most 64 long.

@@ -9,7 +9,7 @@ use crate::model::{
 };
 use crate::ruleset;
 
-use super::reader::Table;
+use super::reader::{RowReader, Table};
 use crate::schema;
 
 /// Minimum length of an override's justification, in characters.
@@ -63,6 +63,8 @@ fn parse_authorities(text: &str) -> Option<Vec<Authority>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The Overrides sheet: each override's target exists and suits its field, its value is one
+/// the field takes, and it is justified.
 pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<Override>> {
     let t = Table::open(wb, &schema::OVERRIDES, d)?;
     let mut out = Vec::new();
@@ -70,182 +72,191 @@ pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<
     let mut seen_targets: HashSet<(String, OverrideField)> = HashSet::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
-        let id = r.required("override_id", "give the override an id such as `O1`");
-        let target_type: Option<TargetType> =
-            r.choice("target_type", Some("an override targets a cell or a layer"));
-        let target = r.required(
-            "target_id",
-            "the cell id (`1A.2`) or layer id (`2C`) overridden",
-        );
-        let field: Option<OverrideField> = r.choice("field", Some("the value overridden"));
-        let value_text = r.required("value", "the value the analyst sets");
-        let justification = r.required(
-            "justification",
-            "explain the departure from the computed value",
-        );
-        let analyst = r.required("analyst", "who made the call");
-        let date = r.date("date", true);
-        let rs = r.required(
-            "ruleset",
-            "the ruleset the override was judged under, e.g. v1.3",
-        );
-
-        if let Some(id) = &id {
-            let place = r.place("override_id");
-            if let Some(first) = seen_ids.insert(id.clone(), place.clone()) {
-                r.d.error(
-                    place,
-                    format!("duplicate override_id `{id}`"),
-                    Some(format!("{first} already uses it")),
-                );
-            }
-        }
-        let rs = rs.and_then(|name| match ruleset::find(&name) {
-            Some(found) => Some(found.id.clone()),
-            None => {
-                r.error(
-                    "ruleset",
-                    format!("unknown ruleset `{name}`"),
-                    expected_one_of(&name, &ruleset::names()),
-                );
-                None
-            }
-        });
-        if let Some(j) = &justification {
-            let len = j.chars().count();
-            if len < MIN_JUSTIFICATION {
-                r.error(
-                    "justification",
-                    format!("justification is {len} characters, fewer than {MIN_JUSTIFICATION}"),
-                    "an override needs a reasoned justification the brief can print",
-                );
-            }
-        }
-        // The target must exist and suit the field.
-        let target = match (target_type, target) {
-            (Some(TargetType::Cell), Some(cell)) if ids.known => match ids.cells.get(&cell) {
-                Some(Some(why)) => {
-                    r.error(
-                        "target_id",
-                        format!("cell {cell} is not scored ({why})"),
-                        "only a scored cell's authority can be overridden",
-                    );
-                    None
-                }
-                Some(None) => Some(cell),
-                None => {
-                    let help = match did_you_mean(&cell, ids.cell_ids()) {
-                        Some(close) => format!("did you mean `{close}`? the target must be a cell_id of the Components sheet"),
-                        None => "the target must be a cell_id of the Components sheet".into(),
-                    };
-                    r.error("target_id", format!("unknown cell `{cell}`"), help);
-                    None
-                }
-            },
-            (Some(TargetType::Layer), Some(layer)) => match layer_of(&layer) {
-                Some(l) => Some(l.to_string()),
-                None => {
-                    r.error(
-                        "target_id",
-                        format!("unknown layer `{layer}`"),
-                        expected_one_of(&layer, &LAYER_IDS),
-                    );
-                    None
-                }
-            },
-            (_, target) => target,
-        };
-        if let (Some(tt), Some(f)) = (target_type, field) {
-            let fits = matches!(
-                (tt, f),
-                (TargetType::Cell, OverrideField::Dapm)
-                    | (
-                        TargetType::Layer,
-                        OverrideField::StatusLevel | OverrideField::LayerAuthority
-                    )
-            );
-            if !fits {
-                let allowed = match tt {
-                    TargetType::Cell => "a cell override sets `dapm`",
-                    TargetType::Layer => {
-                        "a layer override sets `status_level` or `layer_authority`"
-                    }
-                };
-                r.error(
-                    "field",
-                    format!("field `{f}` does not apply to a {tt}"),
-                    allowed,
-                );
-                continue;
-            }
-        }
-        let value = match (field, &value_text) {
-            (Some(f), Some(v)) => {
-                let parsed = match f {
-                    OverrideField::Dapm => Authority::parse(v).map(OverrideValue::Authority),
-                    OverrideField::StatusLevel => Status::parse(v).map(OverrideValue::Status),
-                    OverrideField::LayerAuthority => {
-                        parse_authorities(v).map(OverrideValue::Authorities)
-                    }
-                };
-                if parsed.is_none() {
-                    let help = match f {
-                        OverrideField::Dapm => expected_one_of(v, Authority::NAMES),
-                        OverrideField::StatusLevel => expected_one_of(v, Status::NAMES),
-                        OverrideField::LayerAuthority => "expected Retained, Delegated or Ceded, several joined by | for a split (Delegated|Ceded)".into(),
-                    };
-                    r.error("value", format!("invalid {f} value `{v}`"), help);
-                }
-                parsed
-            }
-            _ => None,
-        };
-        if let (Some(target), Some(f)) = (&target, field) {
-            if !seen_targets.insert((target.clone(), f)) {
-                r.error(
-                    "target_id",
-                    format!("a second `{f}` override of {target}"),
-                    "keep one override per target and field",
-                );
-            }
-        }
-        if let (
-            Some(override_id),
-            Some(target_type),
-            Some(target_id),
-            Some(field),
-            Some(value),
-            Some(justification),
-            Some(analyst),
-            Some(date),
-            Some(ruleset),
-        ) = (
-            id,
-            target_type,
-            target,
-            field,
-            value,
-            justification,
-            analyst,
-            date,
-            rs,
-        ) {
-            out.push(Override {
-                override_id,
-                target_type,
-                target_id,
-                field,
-                value,
-                justification,
-                analyst,
-                date,
-                ruleset,
-            });
+        if let Some(o) = override_row(&mut r, ids, &mut seen_ids, &mut seen_targets) {
+            out.push(o);
         }
     }
     Some(out)
 }
 
+/// One row of the Overrides sheet; `None` when some cell of it is missing or wrong.
+fn override_row(
+    r: &mut RowReader,
+    ids: &Ids,
+    seen_ids: &mut HashMap<String, Place>,
+    seen_targets: &mut HashSet<(String, OverrideField)>,
+) -> Option<Override> {
+    let id = r.required("override_id", "give the override an id such as `O1`");
+    let target_type: Option<TargetType> =
+        r.choice("target_type", Some("an override targets a cell or a layer"));
+    let target = r.required(
+        "target_id",
+        "the cell id (`1A.2`) or layer id (`2C`) overridden",
+    );
+    let field: Option<OverrideField> = r.choice("field", Some("the value overridden"));
+    let value_text = r.required("value", "the value the analyst sets");
+    let justification = r.required(
+        "justification",
+        "explain the departure from the computed value",
+    );
+    let analyst = r.required("analyst", "who made the call");
+    let date = r.date("date", true);
+    let rs = r.required(
+        "ruleset",
+        "the ruleset the override was judged under, e.g. v1.3",
+    );
+    if let Some(id) = &id {
+        let place = r.place("override_id");
+        if let Some(first) = seen_ids.insert(id.clone(), place) {
+            r.error(
+                "override_id",
+                format!("duplicate override_id `{id}`"),
+                format!("{first} already uses it"),
+            );
+        }
+    }
+    let rs = rs.and_then(|name| known_ruleset(r, &name));
+    if let Some(j) = &justification {
+        let len = j.chars().count();
+        if len < MIN_JUSTIFICATION {
+            r.error(
+                "justification",
+                format!("justification is {len} characters, fewer than {MIN_JUSTIFICATION}"),
+                "an override needs a reasoned justification the brief can print",
+            );
+        }
+    }
+    let target = override_target(r, ids, target_type, target);
+    if let (Some(tt), Some(f)) = (target_type, field) {
+        if !field_fits(r, tt, f) {
+            return None;
+        }
+    }
+    let value = match (field, &value_text) {
+        (Some(f), Some(v)) => override_value(r, f, v),
+        _ => None,
+    };
+    if let (Some(target), Some(f)) = (&target, field) {
+        if !seen_targets.insert((target.clone(), f)) {
+            r.error(
+                "target_id",
+                format!("a second `{f}` override of {target}"),
+                "keep one override per target and field",
+            );
+        }
+    }
+    Some(Override {
+        override_id: id?,
+        target_type: target_type?,
+        target_id: target?,
+        field: field?,
+        value: value?,
+        justification: justification?,
+        analyst: analyst?,
+        date: date?,
+        ruleset: rs?,
+    })
+}
+
+/// The ruleset named `name`, by its canonical id; reported when there is none.
+fn known_ruleset(r: &mut RowReader, name: &str) -> Option<String> {
+    let found = ruleset::find(name).map(|rs| rs.id.clone());
+    if found.is_none() {
+        r.error(
+            "ruleset",
+            format!("unknown ruleset `{name}`"),
+            expected_one_of(name, &ruleset::names()),
+        );
+    }
+    found
+}
+
+/// The override's target, checked to exist: a scored cell, or a layer (by its canonical id).
+fn override_target(
+    r: &mut RowReader,
+    ids: &Ids,
+    target_type: Option<TargetType>,
+    target: Option<String>,
+) -> Option<String> {
+    match (target_type, target) {
+        (Some(TargetType::Cell), Some(cell)) if ids.known => match ids.cells.get(&cell) {
+            Some(Some(why)) => {
+                r.error(
+                    "target_id",
+                    format!("cell {cell} is not scored ({why})"),
+                    "only a scored cell's authority can be overridden",
+                );
+                None
+            }
+            Some(None) => Some(cell),
+            None => {
+                let help = match did_you_mean(&cell, ids.cell_ids()) {
+                    Some(close) => format!("did you mean `{close}`? the target must be a cell_id of the Components sheet"),
+                    None => "the target must be a cell_id of the Components sheet".into(),
+                };
+                r.error("target_id", format!("unknown cell `{cell}`"), help);
+                None
+            }
+        },
+        (Some(TargetType::Layer), Some(layer)) => match layer_of(&layer) {
+            Some(l) => Some(l.to_string()),
+            None => {
+                r.error(
+                    "target_id",
+                    format!("unknown layer `{layer}`"),
+                    expected_one_of(&layer, &LAYER_IDS),
+                );
+                None
+            }
+        },
+        (_, target) => target,
+    }
+}
+
+/// A cell override sets `dapm`; a layer override `status_level` or `layer_authority`.
+fn field_fits(r: &mut RowReader, tt: TargetType, f: OverrideField) -> bool {
+    let fits = matches!(
+        (tt, f),
+        (TargetType::Cell, OverrideField::Dapm)
+            | (
+                TargetType::Layer,
+                OverrideField::StatusLevel | OverrideField::LayerAuthority
+            )
+    );
+    if !fits {
+        let allowed = match tt {
+            TargetType::Cell => "a cell override sets `dapm`",
+            TargetType::Layer => "a layer override sets `status_level` or `layer_authority`",
+        };
+        r.error(
+            "field",
+            format!("field `{f}` does not apply to a {tt}"),
+            allowed,
+        );
+    }
+    fits
+}
+
+/// The override's value, parsed as its field takes it.
+fn override_value(r: &mut RowReader, f: OverrideField, v: &str) -> Option<OverrideValue> {
+    let parsed = match f {
+        OverrideField::Dapm => Authority::parse(v).map(OverrideValue::Authority),
+        OverrideField::StatusLevel => Status::parse(v).map(OverrideValue::Status),
+        OverrideField::LayerAuthority => parse_authorities(v).map(OverrideValue::Authorities),
+    };
+    if parsed.is_none() {
+        let help = match f {
+            OverrideField::Dapm => expected_one_of(v, Authority::NAMES),
+            OverrideField::StatusLevel => expected_one_of(v, Status::NAMES),
+            OverrideField::LayerAuthority => "expected Retained, Delegated or Ceded, several joined by | for a split (Delegated|Ceded)".into(),
+        };
+        r.error("value", format!("invalid {f} value `{v}`"), help);
+    }
+    parsed
+}
+
+/// The History sheet: the document's version history, each row pointing at a known layer
+/// and, where given, a known cell.
 pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<HistoryRow>> {
     let t = Table::open(wb, &schema::HISTORY, d)?;
     let mut out = Vec::new();
