@@ -1,5 +1,6 @@
-//! The blank workbook `layerbrief init` writes: every sheet with its headers, the eight
-//! layers filled in, a dropdown on every enumerated column and an Instructions sheet.
+//! Commands' helper, before stage 1: the blank workbook `layerbrief init` writes: every sheet
+//! with its headers, the eight layers filled in, a dropdown on every enumerated column and an
+//! Instructions sheet.
 
 use rust_xlsxwriter::{DataValidation, Format, Workbook, XlsxError};
 

@@ -1,5 +1,5 @@
-//! Command-line arguments. Stages never see these structs: each command turns them into a
-//! checked configuration first.
+//! Commands' input: the command-line arguments. Stages never see these structs: each command
+//! turns them into a checked configuration first.
 
 use std::path::PathBuf;
 

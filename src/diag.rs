@@ -1,4 +1,4 @@
-//! Diagnostics: problems found in a workbook, each tied to its place.
+//! Below the stages: diagnostics, problems found in a workbook, each tied to its place.
 //!
 //! Policy: validation never stops at the first problem. Every check pushes a [`Diagnostic`]
 //! into a [`Diagnostics`] list, and the caller reports them all at once. A diagnostic names

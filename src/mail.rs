@@ -1,4 +1,4 @@
-//! Briefs by email: MIME drafts (.eml) and SMTP delivery.
+//! After stage 5, mail: briefs as MIME drafts (.eml) and SMTP delivery.
 //!
 //! Policy: a message is multipart/mixed: a plain-text body with an HTML alternative, both
 //! rendered by minijinja from `templates/email/`, and the PDF attached under an ASCII file

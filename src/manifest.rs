@@ -1,4 +1,4 @@
-//! The build manifest: what shaped each brief, so an unchanged brief is not rebuilt.
+//! Batch: the build manifest, what shaped each brief, so an unchanged brief is not rebuilt.
 //!
 //! Policy: a brief is skipped only when the hash of everything that shaped it (the workbook's
 //! bytes, the rulesets and layers data, the templates, the fonts, the layerbrief version and

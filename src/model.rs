@@ -1,4 +1,4 @@
-//! The validated assessment: what the workbook says, typed.
+//! Below the stages: the validated assessment, what the workbook says, typed.
 //!
 //! Policy: an [`Assessment`] only exists once validation passed, so every stage after
 //! validation can rely on its invariants (ids unique and resolvable, all eight layers once,

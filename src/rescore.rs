@@ -1,4 +1,5 @@
-//! A methodology bump: what changes when an assessment is scored under another ruleset.
+//! After stage 3, rescore: what a methodology bump changes, when an assessment is scored under
+//! another ruleset.
 //!
 //! Policy: rescoring edits no workbook. It lists every value that moves (cell authority,
 //! counterparty, layer authority, layer status) with the rule that moved it, the layers and

@@ -1,6 +1,6 @@
-//! The workbook contract as data: sheets, their columns, allowed values and what each means.
-//! Validation reads its column lists from here and `init` writes its blank workbook and
-//! Instructions sheet from here, so the two cannot drift apart.
+//! Below the stages: the workbook contract as data, sheets, their columns, allowed values and
+//! what each means. Validation reads its column lists from here and `init` writes its blank
+//! workbook and Instructions sheet from here, so the two cannot drift apart.
 
 use crate::model::*;
 

@@ -1,4 +1,5 @@
-//! Writing workbooks: cells typed the way a spreadsheet types what an analyst enters.
+//! Test fixtures, outside the stages: writing workbooks with cells typed the way a spreadsheet
+//! types what an analyst enters.
 //!
 //! Policy: [`write_as_typed`] stores `3` and `0.1` as numbers, `TRUE` as a boolean and
 //! `June 20, 2026` or `2026-06-20` as a date cell, exactly as Excel does on entry, so that

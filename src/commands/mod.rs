@@ -1,4 +1,4 @@
-//! The commands: each turns its arguments into a checked configuration, runs the stages and
+//! Commands: each turns its arguments into a checked configuration, runs the stages and
 //! maps the outcome to an exit status.
 //!
 //! Exit status policy: 0 when every workbook is valid (and, for `build`, built); 1 when some

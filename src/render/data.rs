@@ -1,4 +1,5 @@
-//! The data a brief template receives: the scored assessment shaped for typesetting.
+//! Stage 4, render: the data a brief template receives, the scored assessment shaped for
+//! typesetting.
 //!
 //! Policy: the shape is documented in `templates/README.md` and is the contract with
 //! custom templates. Analyst text is passed as strings, never as markup.

@@ -1,4 +1,5 @@
-//! The Typst `World` of layerbrief: embedded templates and fonts, data served as a file.
+//! Stage 4, render: the Typst `World` of layerbrief, embedded templates and fonts, data served
+//! as a file.
 //!
 //! Policy: a template sees exactly the files of the template set and the virtual
 //! `/data.json`; nothing else on disk, no packages, no network. The clock is the

@@ -1,4 +1,4 @@
-//! The Components and Layers sheets.
+//! Stage 2, validate: the Components and Layers sheets.
 
 use std::collections::HashMap;
 
@@ -376,7 +376,14 @@ pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts
         let narrative = r.required("narrative", "write the layer's analysis");
         let note_kind: NoteKind = r.choice("note_kind", None).unwrap_or(NoteKind::None);
         let note_text = r.text("note_text");
-        check_layer_facts(&mut r, layer.as_deref(), capability, delivery, breadth, twoc_scope);
+        check_layer_facts(
+            &mut r,
+            layer.as_deref(),
+            capability,
+            delivery,
+            breadth,
+            twoc_scope,
+        );
         check_note(&mut r, note_kind, note_text.is_some());
         let Some(layer_id) = layer else { continue };
         let place = r.place("layer_id");

@@ -1,4 +1,4 @@
-//! Typed reading of sheet cells, recording a diagnostic for every bad cell.
+//! Stage 2, validate: typed reading of sheet cells, recording a diagnostic for every bad cell.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,4 @@
-//! The Overrides and History sheets, whose rows point at cells and layers.
+//! Stage 2, validate: the Overrides and History sheets, whose rows point at cells and layers.
 
 use std::collections::{HashMap, HashSet};
 
