@@ -17,7 +17,8 @@ RUNS=${2:-5}
 MEMORY_NS=${3:-"50 200"}
 
 if [ ! -x /usr/bin/time ]; then apt-get update -qq && apt-get install -y -qq time >/dev/null; fi
-python3 -c 'import typst' 2>/dev/null || python3 -m pip install -q typst==0.15.2
+scripts/setup.sh
+PY=$PWD/target/py/bin/python
 cargo build --release --quiet --bin layerbrief --example make_batch --example engine_limit
 BIN=$PWD/target/release/layerbrief
 W=$(mktemp -d)
@@ -38,8 +39,8 @@ measure() {
   /usr/bin/time -f "%e %M" -o "$W/t" "$@" >/dev/null 2>&1
   echo "$label $(cat "$W/t")" >> "$W/results"
 }
-stock_seq() { for p in "$W"/proj/*/; do python3 "$W/stock.py" "${p%/}"; done; }
-stock_par() { ls -d "$W"/proj/*/ | xargs -P "$(nproc)" -I{} python3 "$W/stock.py" {}; }
+stock_seq() { for p in "$W"/proj/*/; do "$PY" "$W/stock.py" "${p%/}"; done; }
+stock_par() { ls -d "$W"/proj/*/ | xargs -P "$(nproc)" -I{} "$PY" "$W/stock.py" {}; }
 export -f stock_seq stock_par
 export W
 
@@ -51,7 +52,7 @@ for run in $(seq "$RUNS"); do
   measure bpar bash -c stock_par
   echo "c $(RAYON_NUM_THREADS=1 target/release/examples/engine_limit "$W"/in/*.xlsx | awk '{print $2}') 0" >> "$W/results"
   measure cold_a "$BIN" build "$one" --out "$W/outOne" --force
-  measure cold_b python3 "$W/stock.py" "${oneproj%/}"
+  measure cold_b "$PY" "$W/stock.py" "${oneproj%/}"
 done
 
 for m in $MEMORY_NS; do

@@ -1,18 +1,30 @@
 #!/usr/bin/env bash
-# Installs the system tools the tests use (Debian packages), only those missing:
-#   pdftotext/pdffonts (poppler-utils) read briefs back, qpdf checks them,
-#   python3-aiosmtpd is the loopback SMTP server the mail tests deliver to;
-# and from PyPI the `typst` package (the stock Typst 0.15 compiler), which compiles the
-# projects `layerbrief export-typst` writes.
+# Installs what the tests use, only what is missing.
+#   Debian packages: poppler-utils (pdftotext, pdffonts read briefs back), qpdf (checks them),
+#   python3-venv (Debian's Python refuses `pip install` outside a virtual environment).
+#   A virtual environment in target/py (LAYERBRIEF_VENV to move it) with, from PyPI:
+#   aiosmtpd, the loopback SMTP server the mail tests deliver to, and typst, the stock
+#   Typst 0.15 compiler, which compiles the projects `layerbrief export-typst` writes.
+# The tests find that Python at target/py/bin/python (or $LAYERBRIEF_TEST_PYTHON).
 set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=${LAYERBRIEF_VENV:-target/py}
+
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
-/usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || need+=(python3-aiosmtpd)
+if [ ! -x "$venv/bin/python" ]; then
+  command -v python3 >/dev/null 2>&1 || need+=(python3)
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-python3 -c 'import typst' >/dev/null 2>&1 || python3 -m pip install --quiet --disable-pip-version-check typst==0.15.2
+
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c 'import aiosmtpd, typst' >/dev/null 2>&1 ||
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    aiosmtpd==1.4.6 typst==0.15.2
