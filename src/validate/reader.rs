@@ -44,74 +44,8 @@ impl<'a> Table<'a> {
             }
             return None;
         };
-        let mut cols = HashMap::new();
-        let mut seen: HashMap<&str, u32> = HashMap::new();
-        for h in &sheet.headers {
-            if let Some(first) = seen.insert(h.key.as_str(), h.col) {
-                d.error(
-                    Place::cell(&sheet.name, sheet.header_row, h.col),
-                    format!("duplicate column `{}`", h.text),
-                    Some(format!(
-                        "column {} already has this header; remove or rename one of them",
-                        crate::diag::column_name(first)
-                    )),
-                );
-            }
-        }
-        let unknown: Vec<&str> = sheet
-            .headers
-            .iter()
-            .map(|h| h.key.as_str())
-            .filter(|k| !columns.contains(k))
-            .collect();
-        for &c in columns {
-            match sheet.column(c) {
-                Some(col) => {
-                    cols.insert(c, col);
-                }
-                None => {
-                    let help = match did_you_mean(c, unknown.iter().copied()) {
-                        Some(close) => {
-                            format!("did you mean `{close}`? rename that header to `{c}`")
-                        }
-                        None => format!("add a column headed `{c}` to the header row"),
-                    };
-                    d.error(
-                        Place::row(&sheet.name, sheet.header_row),
-                        format!("missing column `{c}`"),
-                        Some(help),
-                    );
-                }
-            }
-        }
-        for h in &sheet.headers {
-            if !columns.contains(&h.key.as_str()) {
-                let close = did_you_mean(&h.key, columns.iter().copied());
-                if close.is_none_or(|c| sheet.column(c).is_some()) {
-                    d.warning(
-                        Place::cell(&sheet.name, sheet.header_row, h.col),
-                        format!("unknown column `{}` is ignored", h.text),
-                        Some(format!("known columns: {}", columns.join(", "))),
-                    );
-                }
-            }
-        }
-        for &(start, end) in &sheet.merged {
-            if end.0 > sheet.header_row && (start.0 != end.0 || start.1 != end.1) {
-                let range = format!(
-                    "{}{}:{}{}",
-                    crate::diag::column_name(start.1),
-                    start.0 + 1,
-                    crate::diag::column_name(end.1),
-                    end.0 + 1
-                );
-                d.warning(
-                    Place::cell(&sheet.name, start.0, start.1),
-                    format!("merged cells {range}: only the first holds the value, the others read as empty"),
-                    Some("unmerge the cells and fill each one".into()),
-                );
-            }
-        }
+        let cols = locate_columns(sheet, columns, d);
+        warn_merged(sheet, d);
         Some(Self { sheet, cols })
     }
 
@@ -134,6 +68,88 @@ impl<'a> Table<'a> {
         match self.col(name) {
             Some(c) => Place::cell(&self.sheet.name, row.index, c),
             None => Place::row(&self.sheet.name, row.index),
+        }
+    }
+}
+
+/// Finds each of `columns` by its header. Duplicate and missing headers are errors, unknown
+/// ones warnings (unless they look like a misspelt known column, reported as missing).
+fn locate_columns(
+    sheet: &Sheet,
+    columns: &[&'static str],
+    d: &mut Diagnostics,
+) -> HashMap<&'static str, u32> {
+    let mut cols = HashMap::new();
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    for h in &sheet.headers {
+        if let Some(first) = seen.insert(h.key.as_str(), h.col) {
+            d.error(
+                Place::cell(&sheet.name, sheet.header_row, h.col),
+                format!("duplicate column `{}`", h.text),
+                Some(format!(
+                    "column {} already has this header; remove or rename one of them",
+                    crate::diag::column_name(first)
+                )),
+            );
+        }
+    }
+    let unknown: Vec<&str> = sheet
+        .headers
+        .iter()
+        .map(|h| h.key.as_str())
+        .filter(|k| !columns.contains(k))
+        .collect();
+    for &c in columns {
+        match sheet.column(c) {
+            Some(col) => {
+                cols.insert(c, col);
+            }
+            None => {
+                let help = match did_you_mean(c, unknown.iter().copied()) {
+                    Some(close) => {
+                        format!("did you mean `{close}`? rename that header to `{c}`")
+                    }
+                    None => format!("add a column headed `{c}` to the header row"),
+                };
+                d.error(
+                    Place::row(&sheet.name, sheet.header_row),
+                    format!("missing column `{c}`"),
+                    Some(help),
+                );
+            }
+        }
+    }
+    for h in &sheet.headers {
+        if !columns.contains(&h.key.as_str()) {
+            let close = did_you_mean(&h.key, columns.iter().copied());
+            if close.is_none_or(|c| sheet.column(c).is_some()) {
+                d.warning(
+                    Place::cell(&sheet.name, sheet.header_row, h.col),
+                    format!("unknown column `{}` is ignored", h.text),
+                    Some(format!("known columns: {}", columns.join(", "))),
+                );
+            }
+        }
+    }
+    cols
+}
+
+/// Merged cells below the header row: only the first cell of a range holds the value.
+fn warn_merged(sheet: &Sheet, d: &mut Diagnostics) {
+    for &(start, end) in &sheet.merged {
+        if end.0 > sheet.header_row && (start.0 != end.0 || start.1 != end.1) {
+            let range = format!(
+                "{}{}:{}{}",
+                crate::diag::column_name(start.1),
+                start.0 + 1,
+                crate::diag::column_name(end.1),
+                end.0 + 1
+            );
+            d.warning(
+                Place::cell(&sheet.name, start.0, start.1),
+                format!("merged cells {range}: only the first holds the value, the others read as empty"),
+                Some("unmerge the cells and fill each one".into()),
+            );
         }
     }
 }
