@@ -1,11 +1,9 @@
 //! Batches: incremental rebuilds, methodology bumps, shards and watch mode.
 
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Writes `n` copies of the CoreWeave workbook with distinct ids into `dir/in`.
 fn copies(dir: &Path, n: usize) {

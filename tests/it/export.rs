@@ -1,10 +1,8 @@
 //! `export-typst`: the stock Typst compiler turns the exported project into the same brief.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn pdf_text(path: &std::path::Path) -> String {
     let o = Command::new("pdftotext")

@@ -1,6 +1,5 @@
 //! Helpers shared by the integration tests: fixture workbooks built from the CoreWeave CSVs,
 //! edited cell by cell to break one rule at a time, and the real binary run on them.
-#![allow(dead_code)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

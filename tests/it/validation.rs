@@ -1,9 +1,7 @@
 //! Every validation rule, each broken in a workbook made here, with the exact place and
 //! words of its message.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Writes `book`, runs `check`, and asserts exit 1 and that each (message, place, help)
 /// block appears in the report.

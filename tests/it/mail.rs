@@ -1,14 +1,12 @@
 //! Briefs by email: .eml drafts read back with Python's own MIME parser, and delivery to a
 //! real SMTP server (aiosmtpd) on loopback.
 
-mod common;
-
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Parses a message with Python's `email` package and prints what the tests check.
 const INSPECT: &str = r#"

@@ -1,12 +1,10 @@
 //! The PDF brief: built by the real binary, read back with poppler and qpdf.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 /// `build` of `workbooks` into `out`; returns (exit code, stderr).
 fn build(dir: &Path, args: &[&str]) -> (i32, String) {

@@ -1,9 +1,7 @@
 //! Inputs as they arrive: the committed workbook, numbers typed as text, OpenDocument,
 //! files that are not workbooks at all, and the blank workbook of `init`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use layerbrief::load::{load, Value};
 use layerbrief::validate::parse_date_text;
 
