@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 
 pub use layerbrief::xlsx::TextSheet;
 
@@ -215,12 +215,24 @@ impl Book {
     }
 }
 
-/// A fresh scratch folder for one test.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerbrief-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test, removed when the returned guard drops: hold it for
+/// the whole test, and stop any process working in the folder before it drops.
+pub fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("layerbrief-{name}-"))
+        .tempdir()
+        .unwrap()
+}
+
+/// A process running in the background, killed and reaped when dropped. Declare it after the
+/// scratch folder it works in, so that it stops first, even when the test fails.
+pub struct Background(pub Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Runs the real binary.

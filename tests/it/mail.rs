@@ -3,7 +3,7 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
@@ -49,7 +49,8 @@ fn sha256(path: &Path) -> String {
 
 #[test]
 fn eml_draft_carries_the_pdf_byte_for_byte() {
-    let dir = scratch("eml");
+    let tmp = scratch("eml");
+    let dir = tmp.path();
     let o = run(
         &[
             "mail",
@@ -59,7 +60,7 @@ fn eml_draft_carries_the_pdf_byte_for_byte() {
             "--cc",
             "desk@example.com",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let m = inspect(&dir.join("out/coreweave.eml"));
@@ -100,7 +101,8 @@ fn eml_draft_carries_the_pdf_byte_for_byte() {
 
 #[test]
 fn recipients_from_the_distribution_sheet() {
-    let dir = scratch("dist-mail");
+    let tmp = scratch("dist-mail");
+    let dir = tmp.path();
     let mut b = coreweave();
     b.sheets.push(TextSheet {
         name: "Distribution".into(),
@@ -111,24 +113,18 @@ fn recipients_from_the_distribution_sheet() {
         ],
     });
     let path = b.write_xlsx(&dir.join("cw.xlsx"));
-    let o = run(&["mail", path.to_str().unwrap()], &dir);
+    let o = run(&["mail", path.to_str().unwrap()], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let m = inspect(&dir.join("out/coreweave.eml"));
     assert_eq!(m["to"][0], "Ana Buyer <ana@client.example>");
     assert_eq!(m["cc"][0], "cio@client.example");
 }
 
+/// The server process stops when this drops; declare it after the scratch folder it writes in.
 struct Smtpd {
-    child: Child,
+    _child: Background,
     port: u16,
     maildir: PathBuf,
-}
-
-impl Drop for Smtpd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn free_port() -> u16 {
@@ -143,19 +139,21 @@ fn free_port() -> u16 {
 fn smtpd(dir: &Path) -> Smtpd {
     let port = free_port();
     let maildir = dir.join("maildir");
-    let child = Command::new(python())
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-            maildir.to_str().unwrap(),
-        ])
-        .spawn()
-        .expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
+    let child = Background(
+        Command::new(python())
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                maildir.to_str().unwrap(),
+            ])
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/setup.sh installs it)"),
+    );
     let t0 = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -165,7 +163,7 @@ fn smtpd(dir: &Path) -> Smtpd {
         std::thread::sleep(Duration::from_millis(100));
     }
     Smtpd {
-        child,
+        _child: child,
         port,
         maildir,
     }
@@ -173,8 +171,9 @@ fn smtpd(dir: &Path) -> Smtpd {
 
 #[test]
 fn delivers_to_a_real_smtp_server_on_loopback() {
-    let dir = scratch("smtp");
-    let server = smtpd(&dir);
+    let tmp = scratch("smtp");
+    let dir = tmp.path();
+    let server = smtpd(dir);
     let url = format!("smtp://127.0.0.1:{}", server.port);
     let o = run(
         &[
@@ -188,7 +187,7 @@ fn delivers_to_a_real_smtp_server_on_loopback() {
             "--from",
             "Keith Townsend <keith@example.com>",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -212,7 +211,8 @@ fn delivers_to_a_real_smtp_server_on_loopback() {
 
 #[test]
 fn failed_delivery_leaves_the_eml_and_counts() {
-    let dir = scratch("smtp-down");
+    let tmp = scratch("smtp-down");
+    let dir = tmp.path();
     let url = format!("smtp://127.0.0.1:{}", free_port());
     let o = run(
         &[
@@ -224,7 +224,7 @@ fn failed_delivery_leaves_the_eml_and_counts() {
             "--to",
             "jane@example.com",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(
         o.status.code(),
@@ -242,11 +242,12 @@ fn failed_delivery_leaves_the_eml_and_counts() {
 
 #[test]
 fn refusals_credentials_size_and_addresses() {
-    let dir = scratch("mail-refuse");
+    let tmp = scratch("mail-refuse");
+    let dir = tmp.path();
     let wb = root().join("inputs/coreweave.xlsx");
     let wb = wb.to_str().unwrap();
     let refused = |args: &[&str], says: &str| {
-        let o = run(&[&["mail", wb], args].concat(), &dir);
+        let o = run(&[&["mail", wb], args].concat(), dir);
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(says), "{}", stderr(&o));
     };

@@ -143,7 +143,8 @@ fn components_carry_counterparty_and_computed() {
 
 #[test]
 fn overrides_replace_final_values_and_keep_computed() {
-    let dir = scratch("score-overrides");
+    let tmp = scratch("score-overrides");
+    let dir = tmp.path();
     let mut book = coreweave();
     book.push(
         "Overrides",
