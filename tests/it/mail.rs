@@ -44,7 +44,8 @@ fn inspect(path: &Path) -> serde_json::Value {
 }
 
 fn sha256(path: &Path) -> String {
-    layerbrief::manifest::sha256_hex(&std::fs::read(path).unwrap())
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(std::fs::read(path).unwrap()))
 }
 
 #[test]
