@@ -1,9 +1,7 @@
 //! Inputs as they arrive: the committed workbook, numbers typed as text, OpenDocument,
 //! files that are not workbooks at all, and the blank workbook of `init`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use layerbrief::load::{load, Value};
 use layerbrief::validate::parse_date_text;
 
@@ -47,7 +45,8 @@ fn coreweave_workbook_matches_csvs() {
 
 #[test]
 fn numbers_typed_as_text_read_the_same() {
-    let dir = scratch("text");
+    let tmp = scratch("text");
+    let dir = tmp.path();
     let path = coreweave().write_xlsx_all_text(&dir.join("text.xlsx"));
     let reference = reading(&root().join("inputs/coreweave.xlsx"));
     assert_eq!(reading(&path), reference);
@@ -55,7 +54,8 @@ fn numbers_typed_as_text_read_the_same() {
 
 #[test]
 fn seq_as_float_and_booleans_read_as_meant() {
-    let dir = scratch("floats");
+    let tmp = scratch("floats");
+    let dir = tmp.path();
     let mut b = coreweave();
     b.set("Summary", "1", "seq", "1.0")
         .set("Layers", "0", "differentiated", "TRUE")
@@ -69,7 +69,8 @@ fn seq_as_float_and_booleans_read_as_meant() {
 
 #[test]
 fn opendocument_input() {
-    let dir = scratch("ods");
+    let tmp = scratch("ods");
+    let dir = tmp.path();
     let path = coreweave().write_ods(&dir.join("coreweave.ods"));
     assert_eq!(
         reading(&path),
@@ -81,14 +82,15 @@ fn opendocument_input() {
 
 #[test]
 fn files_that_are_not_workbooks_get_one_line() {
-    let dir = scratch("broken");
+    let tmp = scratch("broken");
+    let dir = tmp.path();
     let good = std::fs::read(root().join("inputs/coreweave.xlsx")).unwrap();
     std::fs::write(dir.join("empty.xlsx"), b"").unwrap();
     std::fs::write(dir.join("truncated.xlsx"), &good[..good.len() / 2]).unwrap();
     std::fs::write(dir.join("notes.xlsx"), b"just some text, not a zip").unwrap();
     std::fs::write(dir.join("random.ods"), [0x50, 0x4b, 3, 4, 0xff, 0, 1, 2, 3]).unwrap();
     for name in ["empty.xlsx", "truncated.xlsx", "notes.xlsx", "random.ods"] {
-        let o = run(&["check", name], &dir);
+        let o = run(&["check", name], dir);
         assert_eq!(o.status.code(), Some(1), "{name}");
         let err = stderr(&o);
         let lines: Vec<&str> = err.lines().collect();
@@ -100,13 +102,14 @@ fn files_that_are_not_workbooks_get_one_line() {
         );
     }
     assert!(
-        stderr(&run(&["check", "empty.xlsx"], &dir)).contains("the file is empty, not a workbook")
+        stderr(&run(&["check", "empty.xlsx"], dir)).contains("the file is empty, not a workbook")
     );
 }
 
 #[test]
 fn a_stray_cell_in_the_far_corner_is_just_a_row() {
-    let dir = scratch("stray");
+    let tmp = scratch("stray");
+    let dir = tmp.path();
     let path = coreweave().write_xlsx_text_with(
         &dir.join("stray.xlsx"),
         &[("Summary", 1_048_575, 16_383, "stray")],
@@ -126,7 +129,8 @@ fn a_stray_cell_in_the_far_corner_is_just_a_row() {
 
 #[test]
 fn merged_cells_are_flagged() {
-    let dir = scratch("merged");
+    let tmp = scratch("merged");
+    let dir = tmp.path();
     // Components!H2:H4 (exposed for cells 0.1 to 0.3) merged, holding Y.
     let path = coreweave().write_xlsx_text_with(
         &dir.join("m.xlsx"),
@@ -143,26 +147,28 @@ fn merged_cells_are_flagged() {
 
 #[test]
 fn folder_with_valid_and_invalid_workbooks() {
-    let dir = scratch("folder");
+    let tmp = scratch("folder");
+    let dir = tmp.path();
     coreweave().write_xlsx(&dir.join("a.xlsx"));
     let mut b = coreweave();
     b.set("Components", "3.1", "role", "coer");
     b.write_xlsx(&dir.join("b.xlsx"));
     std::fs::write(dir.join("~$a.xlsx"), b"lock file").unwrap();
-    let o = run(&["check", "."], &dir);
+    let o = run(&["check", "."], dir);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     assert!(out.contains("./a.xlsx: ok"), "{out}");
     assert!(out.contains("./b.xlsx: invalid"), "{out}");
     assert!(out.contains("1 valid, 1 invalid"), "{out}");
-    let o = run(&["check", "nothing-here.xlsx"], &dir);
+    let o = run(&["check", "nothing-here.xlsx"], dir);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn init_gives_a_workbook_check_can_read() {
-    let dir = scratch("init");
-    let o = run(&["init", "new.xlsx"], &dir);
+    let tmp = scratch("init");
+    let dir = tmp.path();
+    let o = run(&["init", "new.xlsx"], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let wb = load(&dir.join("new.xlsx")).unwrap();
     let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
@@ -196,7 +202,7 @@ fn init_gives_a_workbook_check_can_read() {
     assert!(err.contains("`headline` is empty"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     // It never overwrites by accident.
-    let o = run(&["init", "new.xlsx"], &dir);
+    let o = run(&["init", "new.xlsx"], dir);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("already exists"));
 }

@@ -1,11 +1,9 @@
 //! Batches: incremental rebuilds, methodology bumps, shards and watch mode.
 
-mod common;
-
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Writes `n` copies of the CoreWeave workbook with distinct ids into `dir/in`.
 fn copies(dir: &Path, n: usize) {
@@ -34,11 +32,12 @@ fn starts(line: &str, want: &str) {
 
 #[test]
 fn incremental_builds_rebuild_only_what_changed() {
-    let dir = scratch("incremental");
-    copies(&dir, 3);
-    starts(&build(&dir, &[]), "3 built, 0 unchanged, 0 failed");
+    let tmp = scratch("incremental");
+    let dir = tmp.path();
+    copies(dir, 3);
+    starts(&build(dir, &[]), "3 built, 0 unchanged, 0 failed");
     let first = std::fs::read(dir.join("out/cw-01.pdf")).unwrap();
-    starts(&build(&dir, &[]), "0 built, 3 unchanged, 0 failed");
+    starts(&build(dir, &[]), "0 built, 3 unchanged, 0 failed");
 
     // Editing one workbook rebuilds one brief.
     let mut b = coreweave();
@@ -49,56 +48,58 @@ fn incremental_builds_rebuild_only_what_changed() {
         "W&B developer plane, captive",
     );
     b.write_xlsx(&dir.join("in/cw-01.xlsx"));
-    starts(&build(&dir, &[]), "1 built, 2 unchanged, 0 failed");
+    starts(&build(dir, &[]), "1 built, 2 unchanged, 0 failed");
     assert_ne!(std::fs::read(dir.join("out/cw-01.pdf")).unwrap(), first);
 
     // A PDF deleted or edited by hand is rebuilt; a corrupt manifest means a full rebuild.
     std::fs::remove_file(dir.join("out/cw-02.pdf")).unwrap();
-    starts(&build(&dir, &[]), "1 built, 2 unchanged, 0 failed");
+    starts(&build(dir, &[]), "1 built, 2 unchanged, 0 failed");
     std::fs::write(
         dir.join("out/.layerbrief-manifest.json"),
         b"{\"format\": 1, \"briefs\": [",
     )
     .unwrap();
-    starts(&build(&dir, &[]), "3 built, 0 unchanged, 0 failed");
-    starts(&build(&dir, &["--force"]), "3 built, 0 unchanged, 0 failed");
+    starts(&build(dir, &[]), "3 built, 0 unchanged, 0 failed");
+    starts(&build(dir, &["--force"]), "3 built, 0 unchanged, 0 failed");
 
     // Another ruleset rebuilds every brief it affects.
     starts(
-        &build(&dir, &["--methodology", "v1.2"]),
+        &build(dir, &["--methodology", "v1.2"]),
         "3 built, 0 unchanged, 0 failed",
     );
     starts(
-        &build(&dir, &["--methodology", "v1.2"]),
+        &build(dir, &["--methodology", "v1.2"]),
         "0 built, 3 unchanged, 0 failed",
     );
 }
 
 #[test]
 fn a_template_change_rebuilds_all() {
-    let dir = scratch("tpl-change");
-    copies(&dir, 2);
+    let tmp = scratch("tpl-change");
+    let dir = tmp.path();
+    copies(dir, 2);
     std::fs::create_dir_all(dir.join("tpl")).unwrap();
     std::fs::write(dir.join("tpl/brief.typ"), "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= #data.assessment.vendor\n").unwrap();
     starts(
-        &build(&dir, &["--templates", "tpl"]),
+        &build(dir, &["--templates", "tpl"]),
         "2 built, 0 unchanged, 0 failed",
     );
     starts(
-        &build(&dir, &["--templates", "tpl"]),
+        &build(dir, &["--templates", "tpl"]),
         "0 built, 2 unchanged, 0 failed",
     );
     std::fs::write(dir.join("tpl/brief.typ"), "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= Brief: #data.assessment.vendor\n").unwrap();
     starts(
-        &build(&dir, &["--templates", "tpl"]),
+        &build(dir, &["--templates", "tpl"]),
         "2 built, 0 unchanged, 0 failed",
     );
 }
 
 #[test]
 fn shards_partition_the_inputs() {
-    let dir = scratch("shards");
-    copies(&dir, 5);
+    let tmp = scratch("shards");
+    let dir = tmp.path();
+    copies(dir, 5);
     let mut seen = Vec::new();
     for k in 1..=3 {
         let out = format!("out{k}");
@@ -113,7 +114,7 @@ fn shards_partition_the_inputs() {
                 "--pdf-standard",
                 "none",
             ],
-            &dir,
+            dir,
         );
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         for e in std::fs::read_dir(dir.join(&out)).unwrap() {
@@ -134,7 +135,7 @@ fn shards_partition_the_inputs() {
             "cw-04.pdf"
         ]
     );
-    let o = run(&["build", "in", "--shard", "4/3"], &dir);
+    let o = run(&["build", "in", "--shard", "4/3"], dir);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -182,7 +183,8 @@ fn rescore_reports_exactly_the_bump() {
 
 #[test]
 fn rescore_proposes_history_rows() {
-    let dir = scratch("history");
+    let tmp = scratch("history");
+    let dir = tmp.path();
     let o = run(
         &[
             "rescore",
@@ -194,7 +196,7 @@ fn rescore_proposes_history_rows() {
             "--history",
             "h.csv",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let rows = read_csv(&dir.join("h.csv"));
@@ -258,22 +260,25 @@ fn rescore_proposes_history_rows() {
 
 #[test]
 fn watch_rebuilds_on_save() {
-    let dir = scratch("watch");
-    copies(&dir, 1);
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_layerbrief"))
-        .args([
-            "build",
-            "--watch",
-            "in",
-            "--out",
-            "out",
-            "--pdf-standard",
-            "none",
-        ])
-        .current_dir(&dir)
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let tmp = scratch("watch");
+    let dir = tmp.path();
+    copies(dir, 1);
+    let watch = Background(
+        std::process::Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+            .args([
+                "build",
+                "--watch",
+                "in",
+                "--out",
+                "out",
+                "--pdf-standard",
+                "none",
+            ])
+            .current_dir(dir)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     let pdf = dir.join("out/cw-00.pdf");
     let wait = |cond: &dyn Fn() -> bool| {
         let t0 = Instant::now();
@@ -298,15 +303,15 @@ fn watch_rebuilds_on_save() {
             .map(|now| now != before)
             .unwrap_or(false)
     });
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(watch);
     assert!(built, "no first build");
     assert!(rebuilt, "no rebuild after the workbook was saved");
 }
 
 #[test]
 fn rescore_keeps_computed_changes_under_an_override() {
-    let dir = scratch("rescore-override");
+    let tmp = scratch("rescore-override");
+    let dir = tmp.path();
     let mut b = coreweave();
     b.push(
         "Overrides",
@@ -333,7 +338,7 @@ fn rescore_keeps_computed_changes_under_an_override() {
             path.to_str().unwrap(),
             "--json",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();

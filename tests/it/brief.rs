@@ -1,12 +1,10 @@
 //! The PDF brief: built by the real binary, read back with poppler and qpdf.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 /// `build` of `workbooks` into `out`; returns (exit code, stderr).
 fn build(dir: &Path, args: &[&str]) -> (i32, String) {
@@ -25,18 +23,26 @@ fn tool(name: &str, args: &[&str]) -> (bool, String) {
     )
 }
 
-/// The CoreWeave brief, built once for the tests that only read it.
+/// The CoreWeave brief, built once for the tests that only read it. Its folder lives as long
+/// as the test process: a static is never dropped, so the folder is made under Cargo's
+/// `target/tmp` rather than the system temp folder.
 fn coreweave_pdf() -> &'static PathBuf {
-    static PDF: OnceLock<PathBuf> = OnceLock::new();
-    PDF.get_or_init(|| {
-        let dir = scratch("brief-shared");
+    static PDF: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &PDF.get_or_init(|| {
+        let tmp = tempfile::Builder::new()
+            .prefix("layerbrief-brief-shared-")
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+            .unwrap();
+        let dir = tmp.path();
         let (code, err) = build(
             &root(),
             &["inputs/coreweave.xlsx", "--out", dir.to_str().unwrap()],
         );
         assert_eq!(code, 0, "{err}");
-        dir.join("coreweave.pdf")
+        let pdf = dir.join("coreweave.pdf");
+        (tmp, pdf)
     })
+    .1
 }
 
 /// The text of a PDF in content order, running headers and footers dropped, whitespace folded.
@@ -141,7 +147,8 @@ fn brief_is_valid_with_fonts_embedded_and_metadata() {
 
 #[test]
 fn same_inputs_same_bytes() {
-    let dir = scratch("repro");
+    let tmp = scratch("repro");
+    let dir = tmp.path();
     let (code, err) = build(
         &root(),
         &["inputs/coreweave.xlsx", "--out", dir.to_str().unwrap()],
@@ -155,7 +162,8 @@ fn same_inputs_same_bytes() {
 
 #[test]
 fn analyst_markup_prints_literally() {
-    let dir = scratch("markup");
+    let tmp = scratch("markup");
+    let dir = tmp.path();
     let nasty = r#"Cost #read("/etc/passwd") and $x^2$ with *bold* ] and // not a comment <lbl> @ref \ #{1+1}."#;
     let mut b = coreweave();
     b.set("Layers", "2C", "narrative", nasty)
@@ -163,7 +171,7 @@ fn analyst_markup_prints_literally() {
         .set("Assessment", "vendor", "value", "Core*Weave #x")
         .set("Assessment", "assessment_id", "value", "markup");
     let path = b.write_xlsx(&dir.join("markup.xlsx"));
-    let (code, err) = build(&dir, &[path.to_str().unwrap(), "--out", "out"]);
+    let (code, err) = build(dir, &[path.to_str().unwrap(), "--out", "out"]);
     assert_eq!(code, 0, "{err}");
     let t = text(&dir.join("out/markup.pdf"), "Core*Weave #x");
     assert_eq!(t.matches(nasty).count(), 2, "{t}");
@@ -173,9 +181,10 @@ fn analyst_markup_prints_literally() {
 
 #[test]
 fn invalid_workbook_leaves_the_earlier_brief() {
-    let dir = scratch("keep");
+    let tmp = scratch("keep");
+    let dir = tmp.path();
     let path = coreweave().write_xlsx(&dir.join("coreweave.xlsx"));
-    let (code, err) = build(&dir, &["coreweave.xlsx"]);
+    let (code, err) = build(dir, &["coreweave.xlsx"]);
     assert_eq!(code, 0, "{err}");
     let before = std::fs::read(dir.join("out/coreweave.pdf")).unwrap();
     let mut b = coreweave();
@@ -185,7 +194,7 @@ fn invalid_workbook_leaves_the_earlier_brief() {
     let mut other = other.clone();
     other.set("Assessment", "assessment_id", "value", "other");
     other.write_xlsx(&dir.join("other.xlsx"));
-    let (code, err) = build(&dir, &["."]);
+    let (code, err) = build(dir, &["."]);
     assert_eq!(code, 1, "{err}");
     assert!(
         err.contains("./coreweave.xlsx: not built; the earlier brief, if any, is left as it was"),
@@ -221,9 +230,10 @@ fn build_with_template(dir: &Path, source: &str) -> (i32, String) {
 
 #[test]
 fn broken_template_reports_file_line_column() {
-    let dir = scratch("tpl");
+    let tmp = scratch("tpl");
+    let dir = tmp.path();
     let (code, err) = build_with_template(
-        &dir,
+        dir,
         "#let data = json(\"/data.json\")\n= Brief\n#data.assessment.nope(\n",
     );
     assert_eq!(code, 2, "{err}");
@@ -236,23 +246,25 @@ fn broken_template_reports_file_line_column() {
 
 #[test]
 fn templates_cannot_read_the_disk() {
-    let dir = scratch("jail");
-    let (code, err) = build_with_template(&dir, "#read(\"/../../../../etc/passwd\")\n");
+    let tmp = scratch("jail");
+    let dir = tmp.path();
+    let (code, err) = build_with_template(dir, "#read(\"/../../../../etc/passwd\")\n");
     assert_eq!(code, 2, "{err}");
     assert!(!dir.join("out/coreweave.pdf").exists());
-    let (code, err) = build_with_template(&dir, "#import \"@preview/cetz:0.3.0\"\n");
+    let (code, err) = build_with_template(dir, "#import \"@preview/cetz:0.3.0\"\n");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("packages are not available"), "{err}");
 }
 
 #[test]
 fn pending_assessment_is_marked_draft_on_every_page() {
-    let dir = scratch("draft");
+    let tmp = scratch("draft");
+    let dir = tmp.path();
     let mut b = coreweave();
     b.set("Assessment", "assessment_status", "value", "pending");
     let path = b.write_xlsx(&dir.join("draft.xlsx"));
     let (code, err) = build(
-        &dir,
+        dir,
         &[
             path.to_str().unwrap(),
             "--name-pattern",
@@ -287,9 +299,10 @@ fn pending_assessment_is_marked_draft_on_every_page() {
 
 #[test]
 fn name_pattern_cannot_leave_the_output_folder() {
-    let dir = scratch("escape");
+    let tmp = scratch("escape");
+    let dir = tmp.path();
     let (code, err) = build(
-        &dir,
+        dir,
         &[
             root().join("inputs/coreweave.xlsx").to_str().unwrap(),
             "--name-pattern",

@@ -1,14 +1,12 @@
 //! Briefs by email: .eml drafts read back with Python's own MIME parser, and delivery to a
 //! real SMTP server (aiosmtpd) on loopback.
 
-mod common;
-
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Parses a message with Python's `email` package and prints what the tests check.
 const INSPECT: &str = r#"
@@ -46,12 +44,14 @@ fn inspect(path: &Path) -> serde_json::Value {
 }
 
 fn sha256(path: &Path) -> String {
-    layerbrief::manifest::sha256_hex(&std::fs::read(path).unwrap())
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(std::fs::read(path).unwrap()))
 }
 
 #[test]
 fn eml_draft_carries_the_pdf_byte_for_byte() {
-    let dir = scratch("eml");
+    let tmp = scratch("eml");
+    let dir = tmp.path();
     let o = run(
         &[
             "mail",
@@ -61,7 +61,7 @@ fn eml_draft_carries_the_pdf_byte_for_byte() {
             "--cc",
             "desk@example.com",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let m = inspect(&dir.join("out/coreweave.eml"));
@@ -102,7 +102,8 @@ fn eml_draft_carries_the_pdf_byte_for_byte() {
 
 #[test]
 fn recipients_from_the_distribution_sheet() {
-    let dir = scratch("dist-mail");
+    let tmp = scratch("dist-mail");
+    let dir = tmp.path();
     let mut b = coreweave();
     b.sheets.push(TextSheet {
         name: "Distribution".into(),
@@ -113,24 +114,18 @@ fn recipients_from_the_distribution_sheet() {
         ],
     });
     let path = b.write_xlsx(&dir.join("cw.xlsx"));
-    let o = run(&["mail", path.to_str().unwrap()], &dir);
+    let o = run(&["mail", path.to_str().unwrap()], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let m = inspect(&dir.join("out/coreweave.eml"));
     assert_eq!(m["to"][0], "Ana Buyer <ana@client.example>");
     assert_eq!(m["cc"][0], "cio@client.example");
 }
 
+/// The server process stops when this drops; declare it after the scratch folder it writes in.
 struct Smtpd {
-    child: Child,
+    _child: Background,
     port: u16,
     maildir: PathBuf,
-}
-
-impl Drop for Smtpd {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn free_port() -> u16 {
@@ -145,19 +140,21 @@ fn free_port() -> u16 {
 fn smtpd(dir: &Path) -> Smtpd {
     let port = free_port();
     let maildir = dir.join("maildir");
-    let child = Command::new(python())
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-            maildir.to_str().unwrap(),
-        ])
-        .spawn()
-        .expect("python3 with aiosmtpd (scripts/setup.sh installs it)");
+    let child = Background(
+        Command::new(python())
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                maildir.to_str().unwrap(),
+            ])
+            .spawn()
+            .expect("python3 with aiosmtpd (scripts/setup.sh installs it)"),
+    );
     let t0 = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -167,7 +164,7 @@ fn smtpd(dir: &Path) -> Smtpd {
         std::thread::sleep(Duration::from_millis(100));
     }
     Smtpd {
-        child,
+        _child: child,
         port,
         maildir,
     }
@@ -175,8 +172,9 @@ fn smtpd(dir: &Path) -> Smtpd {
 
 #[test]
 fn delivers_to_a_real_smtp_server_on_loopback() {
-    let dir = scratch("smtp");
-    let server = smtpd(&dir);
+    let tmp = scratch("smtp");
+    let dir = tmp.path();
+    let server = smtpd(dir);
     let url = format!("smtp://127.0.0.1:{}", server.port);
     let o = run(
         &[
@@ -190,7 +188,7 @@ fn delivers_to_a_real_smtp_server_on_loopback() {
             "--from",
             "Keith Townsend <keith@example.com>",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -214,7 +212,8 @@ fn delivers_to_a_real_smtp_server_on_loopback() {
 
 #[test]
 fn failed_delivery_leaves_the_eml_and_counts() {
-    let dir = scratch("smtp-down");
+    let tmp = scratch("smtp-down");
+    let dir = tmp.path();
     let url = format!("smtp://127.0.0.1:{}", free_port());
     let o = run(
         &[
@@ -226,7 +225,7 @@ fn failed_delivery_leaves_the_eml_and_counts() {
             "--to",
             "jane@example.com",
         ],
-        &dir,
+        dir,
     );
     assert_eq!(
         o.status.code(),
@@ -244,11 +243,12 @@ fn failed_delivery_leaves_the_eml_and_counts() {
 
 #[test]
 fn refusals_credentials_size_and_addresses() {
-    let dir = scratch("mail-refuse");
+    let tmp = scratch("mail-refuse");
+    let dir = tmp.path();
     let wb = root().join("inputs/coreweave.xlsx");
     let wb = wb.to_str().unwrap();
     let refused = |args: &[&str], says: &str| {
-        let o = run(&[&["mail", wb], args].concat(), &dir);
+        let o = run(&[&["mail", wb], args].concat(), dir);
         assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(says), "{}", stderr(&o));
     };

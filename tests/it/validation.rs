@@ -1,14 +1,13 @@
 //! Every validation rule, each broken in a workbook made here, with the exact place and
 //! words of its message.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// Writes `book`, runs `check`, and asserts exit 1 and that each (message, place, help)
 /// block appears in the report.
 fn expect(name: &str, book: &Book, blocks: &[(&str, &str, &str)]) -> String {
-    let dir = scratch(name);
+    let tmp = scratch(name);
+    let dir = tmp.path();
     let path = book.write_xlsx(&dir.join(format!("{name}.xlsx")));
     let (code, err) = check(&path);
     assert_eq!(code, 1, "{err}");

@@ -1,10 +1,8 @@
 //! Helpers shared by the integration tests: fixture workbooks built from the CoreWeave CSVs,
 //! edited cell by cell to break one rule at a time, and the real binary run on them.
-#![allow(dead_code)]
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 
 pub use layerbrief::xlsx::TextSheet;
 
@@ -156,72 +154,52 @@ impl Book {
     /// LibreOffice types them.
     pub fn write_ods(&self, path: &Path) -> PathBuf {
         use layerbrief::xlsx::{excel_type, Typed};
-        let esc = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
-        let mut content = String::from(
-            r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet>"#,
-        );
+        let mut wb = spreadsheet_ods::WorkBook::new_empty();
         for s in &self.sheets {
-            content.push_str(&format!(r#"<table:table table:name="{}">"#, esc(&s.name)));
+            let mut sheet = spreadsheet_ods::Sheet::new(s.name.as_str());
             for (r, row) in s.rows.iter().enumerate() {
-                content.push_str("<table:table-row>");
-                for v in row {
+                for (c, v) in row.iter().enumerate() {
                     let typed = if r == 0 {
                         Typed::Text(v)
                     } else {
                         excel_type(v)
                     };
-                    let cell = match typed {
-                        Typed::Empty => "<table:table-cell/>".to_string(),
-                        Typed::Number(n) => format!(
-                            r#"<table:table-cell office:value-type="float" office:value="{n}"><text:p>{n}</text:p></table:table-cell>"#
-                        ),
-                        Typed::Bool(b) => format!(
-                            r#"<table:table-cell office:value-type="boolean" office:boolean-value="{b}"><text:p>{b}</text:p></table:table-cell>"#
-                        ),
-                        Typed::Date(d) => format!(
-                            r#"<table:table-cell office:value-type="date" office:date-value="{d}"><text:p>{d}</text:p></table:table-cell>"#
-                        ),
-                        Typed::Text(t) => format!(
-                            r#"<table:table-cell office:value-type="string"><text:p>{}</text:p></table:table-cell>"#,
-                            esc(t)
-                        ),
-                    };
-                    content.push_str(&cell);
+                    let (r, c) = (r as u32, c as u32);
+                    match typed {
+                        Typed::Empty => {}
+                        Typed::Number(n) => sheet.set_value(r, c, n),
+                        Typed::Bool(b) => sheet.set_value(r, c, b),
+                        Typed::Date(d) => sheet.set_value(r, c, d),
+                        Typed::Text(t) => sheet.set_value(r, c, t),
+                    }
                 }
-                content.push_str("</table:table-row>");
             }
-            content.push_str("</table:table>");
+            wb.push_sheet(sheet);
         }
-        content.push_str("</office:spreadsheet></office:body></office:document-content>");
-        let manifest = r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#;
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let file = std::fs::File::create(path).unwrap();
-        let mut zip = zip::ZipWriter::new(file);
-        let opts = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        zip.start_file("mimetype", opts).unwrap();
-        zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
-            .unwrap();
-        zip.start_file("META-INF/manifest.xml", opts).unwrap();
-        zip.write_all(manifest.as_bytes()).unwrap();
-        zip.start_file("content.xml", opts).unwrap();
-        zip.write_all(content.as_bytes()).unwrap();
-        zip.finish().unwrap();
+        spreadsheet_ods::write_ods(&mut wb, path).unwrap();
         path.to_path_buf()
     }
 }
 
-/// A fresh scratch folder for one test.
-pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("layerbrief-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh scratch folder for one test, removed when the returned guard drops: hold it for
+/// the whole test, and stop any process working in the folder before it drops.
+pub fn scratch(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("layerbrief-{name}-"))
+        .tempdir()
+        .unwrap()
+}
+
+/// A process running in the background, killed and reaped when dropped. Declare it after the
+/// scratch folder it works in, so that it stops first, even when the test fails.
+pub struct Background(pub Child);
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// Runs the real binary.

@@ -1,8 +1,6 @@
 //! `score --json` reproduces the reference readings of the CoreWeave assessment.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 /// The reading as `kind,id,value,rule` rows, like the reference CSVs.
@@ -145,7 +143,8 @@ fn components_carry_counterparty_and_computed() {
 
 #[test]
 fn overrides_replace_final_values_and_keep_computed() {
-    let dir = scratch("overrides");
+    let tmp = scratch("score-overrides");
+    let dir = tmp.path();
     let mut book = coreweave();
     book.push(
         "Overrides",

@@ -1,10 +1,8 @@
 //! `export-typst`: the stock Typst compiler turns the exported project into the same brief.
 
-mod common;
-
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 fn pdf_text(path: &std::path::Path) -> String {
     let o = Command::new("pdftotext")
@@ -16,9 +14,10 @@ fn pdf_text(path: &std::path::Path) -> String {
 
 #[test]
 fn stock_typst_compiles_the_same_brief() {
-    let dir = scratch("export");
+    let tmp = scratch("export");
+    let dir = tmp.path();
     let wb = root().join("inputs/coreweave.xlsx");
-    let o = run(&["export-typst", wb.to_str().unwrap(), "proj"], &dir);
+    let o = run(&["export-typst", wb.to_str().unwrap(), "proj"], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     for f in [
         "brief.typ",
@@ -29,7 +28,7 @@ fn stock_typst_compiles_the_same_brief() {
     ] {
         assert!(dir.join("proj").join(f).exists(), "{f}");
     }
-    let o = run(&["build", wb.to_str().unwrap(), "--out", "ours"], &dir);
+    let o = run(&["build", wb.to_str().unwrap(), "--out", "ours"], dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The PyPI `typst` package is the stock 0.15 compiler (scripts/setup.sh installs it).
     let script = "import sys, typst; d = sys.argv[1]; typst.compile(d + '/brief.typ', output=d + '/stock.pdf', root=d, font_paths=[d + '/fonts'], ignore_system_fonts=True, pdf_standards=['ua-1', 'a-2a'])";

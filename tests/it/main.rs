@@ -1,0 +1,12 @@
+//! The integration tests of layerbrief, one binary with a module per topic: the real
+//! `layerbrief` binary run on workbooks built from the CoreWeave fixtures.
+
+mod common;
+
+mod batch;
+mod brief;
+mod export;
+mod formats;
+mod mail;
+mod scoring;
+mod validation;
