@@ -119,9 +119,9 @@ mod tests {
 
     #[test]
     fn corrupt_manifest_means_rebuild() {
-        let dir = std::env::temp_dir().join(format!("lb-manifest-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let p = path(&dir, None);
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let p = path(dir, None);
         std::fs::write(&p, b"{ not json").unwrap();
         let (m, warning) = Manifest::load(&p);
         assert!(m.briefs.is_empty());
@@ -139,11 +139,10 @@ mod tests {
         m.save(&p).unwrap();
         let (back, w) = Manifest::load(&p);
         assert!(w.is_none());
-        assert!(back.is_fresh("a.xlsx", "k", &dir).is_some());
-        assert!(back.is_fresh("a.xlsx", "other", &dir).is_none());
+        assert!(back.is_fresh("a.xlsx", "k", dir).is_some());
+        assert!(back.is_fresh("a.xlsx", "other", dir).is_none());
         std::fs::write(dir.join("a.pdf"), b"edited").unwrap();
-        assert!(back.is_fresh("a.xlsx", "k", &dir).is_none());
-        std::fs::remove_dir_all(dir).unwrap();
+        assert!(back.is_fresh("a.xlsx", "k", dir).is_none());
     }
 
     #[test]

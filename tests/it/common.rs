@@ -224,3 +224,18 @@ pub fn check(path: &Path) -> (i32, String) {
     let o = run(&["check", path.to_str().unwrap()], path.parent().unwrap());
     (o.status.code().unwrap_or(-1), stderr(&o))
 }
+
+/// The Python with the tools the tests use (aiosmtpd, PyPI's `typst`): the virtual environment
+/// `scripts/setup.sh` makes in `target/py`, or `$LAYERBRIEF_TEST_PYTHON`.
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("LAYERBRIEF_TEST_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let venv = root().join("target/py/bin/python");
+    assert!(
+        venv.exists(),
+        "{} is missing: run scripts/setup.sh",
+        venv.display()
+    );
+    venv
+}

@@ -32,7 +32,7 @@ fn stock_typst_compiles_the_same_brief() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The PyPI `typst` package is the stock 0.15 compiler (scripts/setup.sh installs it).
     let script = "import sys, typst; d = sys.argv[1]; typst.compile(d + '/brief.typ', output=d + '/stock.pdf', root=d, font_paths=[d + '/fonts'], ignore_system_fonts=True, pdf_standards=['ua-1', 'a-2a'])";
-    let o = Command::new("python3")
+    let o = Command::new(python())
         .args(["-c", script, dir.join("proj").to_str().unwrap()])
         .output()
         .unwrap();

@@ -25,15 +25,6 @@ for part in msg.iter_attachments():
 print(json.dumps(out))
 "#;
 
-fn python() -> &'static str {
-    // Debian's python3-aiosmtpd installs for the system interpreter.
-    if Path::new("/usr/bin/python3").exists() {
-        "/usr/bin/python3"
-    } else {
-        "python3"
-    }
-}
-
 fn inspect(path: &Path) -> serde_json::Value {
     let o = Command::new(python())
         .args(["-c", INSPECT, path.to_str().unwrap()])
@@ -153,7 +144,7 @@ fn smtpd(dir: &Path) -> Smtpd {
                 maildir.to_str().unwrap(),
             ])
             .spawn()
-            .expect("python3 with aiosmtpd (scripts/setup.sh installs it)"),
+            .expect("python3 with aiosmtpd (scripts/setup.sh installs it in target/py)"),
     );
     let t0 = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
