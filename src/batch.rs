@@ -19,7 +19,8 @@ use serde_json::json;
 
 use crate::manifest::{self, KeyBuilder, Manifest};
 use crate::output::{output_name, write_atomic};
-use crate::pipeline::{prepare_bytes, Prepared};
+use crate::load::{self, Limits};
+use crate::pipeline::{prepare_bytes, Prepared, Under};
 use crate::render::{self, Engine, RenderOptions};
 use crate::ruleset::Ruleset;
 
@@ -32,6 +33,8 @@ pub(crate) struct BuildConfig {
     pub(crate) methodology: Option<&'static Ruleset>,
     pub(crate) name_pattern: String,
     pub(crate) render: RenderOptions,
+    /// The bounds each workbook must keep.
+    pub(crate) limits: Limits,
     /// Rebuild even when the manifest says a brief is up to date.
     pub(crate) force: bool,
     /// Build only slice K of N (1-based) of the inputs.
@@ -239,7 +242,7 @@ pub(crate) fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) 
         reporter.print(&format!("warning: {w}"));
     }
     let (mut results, pending) = plan(engine, config, &manifest, reporter);
-    let prepared = prepare_all(config, pending);
+    let prepared = prepare_all(engine, config, pending);
     let ready = claim(prepared, &mut results, reporter);
     let landed = run_workers(ready, config.jobs, |r| {
         let landed = render_one(engine, config, r);
@@ -272,7 +275,7 @@ fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
         .part("version", env!("CARGO_PKG_VERSION").as_bytes())
         .part("rulesets", crate::ruleset::data_fingerprint().as_bytes())
         .part("templates", engine.templates().digest().as_bytes())
-        .part("fonts", render::world::fonts_digest().as_bytes())
+        .part("fonts", engine.fonts().digest().as_bytes())
         .part(
             "methodology",
             config
@@ -283,6 +286,7 @@ fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
         )
         .part("name", config.name_pattern.as_bytes())
         .part("options", format!("{:?}", config.render).as_bytes())
+        .part("limits", format!("{:?}", config.limits).as_bytes())
         .finish()
 }
 
@@ -298,11 +302,12 @@ fn plan(
     let mut results = Vec::new();
     let mut pending = Vec::new();
     for source in &config.files {
-        let bytes = match std::fs::read(source) {
+        let bytes = match load::read_file(source, &config.limits) {
             Ok(b) => b,
             Err(e) => {
                 reporter.print(&format!(
-                    "error: {}: cannot read the file ({e})",
+                    "error: {}: {e}\n{}: not built; the earlier brief, if any, is left as it was",
+                    source.display(),
                     source.display()
                 ));
                 results.push(BriefResult::new(source.clone(), None, BriefStatus::Invalid));
@@ -336,15 +341,24 @@ fn plan(
 }
 
 /// Stages 1–3 in parallel: load, validate, score, and name the output.
-fn prepare_all(config: &BuildConfig, pending: Vec<Pending>) -> Vec<Result<Ready, Dropped>> {
+fn prepare_all(
+    engine: &Engine,
+    config: &BuildConfig,
+    pending: Vec<Pending>,
+) -> Vec<Result<Ready, Dropped>> {
+    let under = Under {
+        methodology: config.methodology,
+        limits: &config.limits,
+        fonts: engine.fonts(),
+    };
     pending
         .into_par_iter()
-        .map(|p| prepare_one(config, p))
+        .map(|p| prepare_one(config, under, p))
         .collect()
 }
 
-fn prepare_one(config: &BuildConfig, p: Pending) -> Result<Ready, Dropped> {
-    let prepared = prepare_bytes(&p.source, p.bytes, config.methodology).map_err(|r| {
+fn prepare_one(config: &BuildConfig, under: Under, p: Pending) -> Result<Ready, Dropped> {
+    let prepared = prepare_bytes(&p.source, p.bytes, under).map_err(|r| {
         let mut log = r.render();
         log.push_str(&format!(
             "{}: not built; the earlier brief, if any, is left as it was\n",

@@ -52,6 +52,8 @@ pub struct RescoreArgs {
     /// Write the proposed History rows to this CSV (one file per assessment when several)
     #[arg(long, value_name = "FILE.csv")]
     pub history: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// Where the workbooks are.
@@ -60,6 +62,41 @@ pub struct InputArgs {
     /// Workbooks or folders of workbooks [default: inputs/]
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+}
+
+/// How workbooks are read: the bounds a file must keep (far above any real assessment; a
+/// file beyond them is refused before it is read) and the fonts its text must be set in.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Reading workbooks")]
+pub struct ReadArgs {
+    /// Folder of fonts to use after Inter, for scripts it lacks (repeatable; also
+    /// $LAYERBRIEF_FONT_PATH, folders separated by `:`)
+    #[arg(long, value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
+    /// Largest workbook file
+    #[arg(long, value_name = "SIZE", default_value = "32MB", value_parser = parse_size)]
+    pub max_file_size: u64,
+    /// Largest total of a zipped workbook's parts, unpacked
+    #[arg(long, value_name = "SIZE", default_value = "128MB", value_parser = parse_size)]
+    pub max_unpacked_size: u64,
+    /// Most rows with values in one sheet
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    pub max_rows: u64,
+    /// Last column read (256 is column IV); values beyond it are reported
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_columns: u32,
+    /// Most cells one sheet may hold or span
+    #[arg(long, value_name = "N", default_value_t = 1_000_000)]
+    pub max_cells: u64,
+    /// Most characters in one cell
+    #[arg(long, value_name = "N", default_value_t = 32_767)]
+    pub max_cell_chars: u64,
+    /// Most strings in a workbook's shared-string table
+    #[arg(long, value_name = "N", default_value_t = 500_000)]
+    pub max_shared_strings: u64,
+    /// Most text in all cells as read (a shared string counts at every use)
+    #[arg(long, value_name = "SIZE", default_value = "64MB", value_parser = parse_size)]
+    pub max_text: u64,
 }
 
 /// Which ruleset to score under.
@@ -76,6 +113,8 @@ pub struct CheckArgs {
     pub inputs: InputArgs,
     #[command(flatten)]
     pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]
@@ -84,6 +123,8 @@ pub struct ScoreArgs {
     pub workbook: PathBuf,
     #[command(flatten)]
     pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Print one JSON object instead of a table
     #[arg(long)]
     pub json: bool,
@@ -128,6 +169,8 @@ pub struct BuildArgs {
     pub brief: BriefArgs,
     #[command(flatten)]
     pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Build only the K-th of N deterministic slices of the inputs (1-based), e.g. 2/8
     #[arg(long, value_name = "K/N", value_parser = parse_shard)]
     pub shard: Option<(u32, u32)>,
@@ -144,6 +187,8 @@ pub struct MailArgs {
     pub brief: BriefArgs,
     #[command(flatten)]
     pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Recipient (repeatable); replaces the workbook's Distribution sheet
     #[arg(long, value_name = "ADDR")]
     pub to: Vec<String>,
@@ -173,6 +218,8 @@ pub struct ExportArgs {
     pub dir: PathBuf,
     #[command(flatten)]
     pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Folder of templates that replace the embedded ones file by file
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,

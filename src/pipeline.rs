@@ -8,7 +8,8 @@
 use std::path::Path;
 
 use crate::diag::{Diagnostic, Diagnostics, Place, Severity};
-use crate::load::{self, LoadError};
+use crate::load::{self, Limits, LoadError, Value};
+use crate::render::Fonts;
 use crate::ruleset::{self, Ruleset};
 use crate::score::{score, Scored, Warning, WarningKind};
 use crate::validate::validate;
@@ -58,30 +59,44 @@ pub(crate) struct Prepared {
     pub(crate) warnings: Vec<Diagnostic>,
 }
 
-/// Load → validate → score under the workbook's ruleset or `methodology`.
-pub(crate) fn prepare(path: &Path, methodology: Option<&Ruleset>) -> Result<Prepared, Rejected> {
-    let wb = load::load(path).map_err(Rejected::Load)?;
-    finish(wb, methodology)
+/// What a workbook is prepared under: the ruleset (`None`: the workbook's own), the limits
+/// the file must keep and the fonts its text must be set in.
+#[derive(Clone, Copy)]
+pub(crate) struct Under<'a> {
+    pub(crate) methodology: Option<&'a Ruleset>,
+    pub(crate) limits: &'a Limits,
+    pub(crate) fonts: &'a Fonts,
+}
+
+/// Load → validate → score.
+pub(crate) fn prepare(path: &Path, under: Under) -> Result<Prepared, Rejected> {
+    let wb = load::load_with(path, under.limits).map_err(Rejected::Load)?;
+    finish(wb, under)
 }
 
 /// [`prepare`] from the workbook's bytes, already read.
 pub(crate) fn prepare_bytes(
     path: &Path,
     bytes: Vec<u8>,
-    methodology: Option<&Ruleset>,
+    under: Under,
 ) -> Result<Prepared, Rejected> {
-    let wb = load::load_bytes(path, bytes).map_err(|reason| {
+    let wb = load::load_bytes_with(path, bytes, under.limits).map_err(|reason| {
         Rejected::Load(LoadError {
             path: path.to_path_buf(),
             reason,
         })
     })?;
-    finish(wb, methodology)
+    finish(wb, under)
 }
 
-fn finish(wb: load::Workbook, methodology: Option<&Ruleset>) -> Result<Prepared, Rejected> {
-    let v = validate(&wb).map_err(Rejected::Invalid)?;
-    let rs = match methodology {
+fn finish(wb: load::Workbook, under: Under) -> Result<Prepared, Rejected> {
+    let unprintable = unprintable(&wb, under.fonts);
+    let v = match validate(&wb) {
+        Ok(v) if unprintable.is_empty() => v,
+        Ok(v) => return Err(Rejected::Invalid([v.warnings, unprintable].concat())),
+        Err(diags) => return Err(Rejected::Invalid([diags, unprintable].concat())),
+    };
+    let rs = match under.methodology {
         Some(rs) => rs,
         // Validation guarantees the workbook's ruleset exists.
         None => ruleset::find(&v.assessment.meta.methodology_version)
@@ -99,6 +114,88 @@ fn finish(wb: load::Workbook, methodology: Option<&Ruleset>) -> Result<Prepared,
     }
     warnings.extend(d.into_vec());
     Ok(Prepared { scored, warnings })
+}
+
+/// The sheets whose text the brief prints.
+const PRINTED_SHEETS: &[&str] = &[
+    "Assessment",
+    "Summary",
+    "Columns",
+    "Components",
+    "Layers",
+    "Overrides",
+    "History",
+];
+
+/// Cells of the printed sheets holding characters no font of the brief has: an error at
+/// each cell, naming the characters, before any typesetting.
+fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
+    let mut d = Diagnostics::new(&wb.path);
+    let printed = wb
+        .sheets
+        .iter()
+        .filter(|s| PRINTED_SHEETS.iter().any(|n| s.name.trim().eq_ignore_ascii_case(n)));
+    for sheet in printed {
+        for row in &sheet.rows {
+            for (col, v) in row.cells.iter().enumerate() {
+                let Value::Text(t) = v else { continue };
+                let mut missing: Vec<char> = t.chars().filter(|c| !fonts.covers(*c)).collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                missing.sort_unstable();
+                missing.dedup();
+                let col = col as u32;
+                let what = sheet
+                    .headers
+                    .iter()
+                    .find(|h| h.col == col)
+                    .map_or("the cell".to_string(), |h| format!("`{}`", h.key));
+                let shown: Vec<String> = missing
+                    .iter()
+                    .take(5)
+                    .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
+                    .collect();
+                let more = match missing.len() {
+                    n if n > 5 => format!(" and {} more", n - 5),
+                    _ => String::new(),
+                };
+                d.error(
+                    Place::cell(&sheet.name, row.index, col),
+                    format!(
+                        "{what} has characters no font of the brief can set: {}{more}",
+                        shown.join(", ")
+                    ),
+                    Some(font_hint(missing[0])),
+                );
+            }
+        }
+    }
+    d.into_vec()
+}
+
+/// Which font to add for `c`.
+fn font_hint(c: char) -> String {
+    let family = match c as u32 {
+        0x0590..=0x05FF => "Noto Sans Hebrew (Debian: fonts-noto-core)",
+        0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            "Noto Sans Arabic (Debian: fonts-noto-core)"
+        }
+        0x0900..=0x097F => "Noto Sans Devanagari (Debian: fonts-noto-core)",
+        0x0E00..=0x0E7F => "Noto Sans Thai (Debian: fonts-noto-core)",
+        0x1100..=0x11FF
+        | 0x2E80..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF => "Noto Sans CJK (Debian: fonts-noto-cjk)",
+        0x2200..=0x22FF | 0x27C0..=0x27EF | 0x2980..=0x2AFF | 0x1D400..=0x1D7FF => {
+            "Noto Sans Math (Debian: fonts-noto-core)"
+        }
+        0x2600..=0x27BF | 0x1F300..=0x1FAFF => "Noto Emoji (Debian: fonts-noto-color-emoji)",
+        _ => "a Noto font for that script (Debian: fonts-noto-core)",
+    };
+    format!("add a folder with a font that has them with --font-path DIR, e.g. {family}")
 }
 
 /// The cell a scoring warning is about: the layer's headline or the override's row.

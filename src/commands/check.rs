@@ -1,13 +1,14 @@
 //! Commands: `layerbrief check`, which validates and scores workbooks and reports every
 //! problem.
 
-use super::{methodology, report_input_errors, Fatal, Outcome};
+use super::{methodology, report_input_errors, Fatal, Outcome, Reading};
 use crate::cli::CheckArgs;
 use crate::inputs;
 use crate::pipeline::prepare;
 
 pub(super) fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
+    let reading = Reading::new(&args.read)?;
     let (files, errors) = inputs::collect(&args.inputs.paths);
     let mut outcome = report_input_errors(&errors);
     if files.is_empty() && errors.is_empty() {
@@ -17,7 +18,7 @@ pub(super) fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
     }
     let (mut valid, mut invalid) = (0, 0);
     for file in &files {
-        match prepare(file, rs) {
+        match prepare(file, reading.under(rs)) {
             Ok(p) => {
                 valid += 1;
                 for w in &p.warnings {

@@ -4,17 +4,18 @@
 //! the stock `typst compile` makes the same brief: for handing a brief to a typesetter, for
 //! debugging a template, and as the fair baseline of the benchmarks.
 
-use super::{load_templates, methodology, Fatal, Outcome};
+use super::{load_templates, methodology, Fatal, Outcome, Reading};
 use crate::cli::ExportArgs;
 use crate::output::write_atomic;
 use crate::pipeline::prepare;
-use crate::render::{data, world};
+use crate::render::data;
 
 const FONT_LICENSE: &str = include_str!("../../fonts/LICENSE-Inter.txt");
 
 pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
-    let p = match prepare(&args.workbook, rs) {
+    let reading = Reading::new(&args.read)?;
+    let p = match prepare(&args.workbook, reading.under(rs)) {
         Ok(p) => p,
         Err(r) => {
             r.report();
@@ -33,8 +34,8 @@ pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
         }
     }
     write("data.json", &data::brief_json(&p.scored, args.paper))?;
-    for (name, bytes) in world::embedded_fonts() {
-        write(&format!("fonts/{name}"), bytes)?;
+    for (name, bytes) in reading.fonts.files() {
+        write(&format!("fonts/{name}"), bytes.as_slice())?;
     }
     write("fonts/LICENSE-Inter.txt", FONT_LICENSE.as_bytes())?;
     let m = &p.scored.assessment.meta;

@@ -10,14 +10,14 @@ use lettre::message::Mailbox;
 use lettre::{Message, SmtpTransport};
 
 use super::build::brief_config;
-use super::{batch_outcome, load_templates, report_input_errors, Fatal, Outcome};
+use super::build::engine;
+use super::{batch_outcome, report_input_errors, Fatal, Outcome, Reading};
 use crate::batch::{self, BriefStatus, Reporter};
 use crate::cli::MailArgs;
 use crate::mail::{self, Recipients};
 use crate::output::write_atomic;
-use crate::pipeline::prepare;
-use crate::render::{Engine, Templates};
-use crate::ruleset::Ruleset;
+use crate::pipeline::{prepare, Under};
+use crate::render::Templates;
 
 /// The checked mail options: recipients and sender given on the command line, the SMTP
 /// transport when sending.
@@ -68,7 +68,7 @@ struct Draft {
 
 pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     let settings = Settings::new(&args)?;
-    let (config, errors) = brief_config(
+    let (mut config, errors) = brief_config(
         &args.inputs.paths,
         &args.brief,
         args.methodology.methodology.as_deref(),
@@ -76,7 +76,8 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
         false,
     )?;
     let mut outcome = report_input_errors(&errors);
-    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
+    let (engine, limits) = engine(&args.brief, Reading::new(&args.read)?)?;
+    config.limits = limits;
     let summary = batch::build(&engine, &config, &Reporter::new(config.files.len()));
     eprintln!("{}", summary.line());
     outcome = outcome.max(batch_outcome(&summary));
@@ -88,13 +89,12 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
         else {
             continue;
         };
-        let draft = match draft(
-            &settings,
-            &r.source,
-            target,
-            config.methodology,
-            engine.templates(),
-        )? {
+        let under = Under {
+            methodology: config.methodology,
+            limits: &config.limits,
+            fonts: engine.fonts(),
+        };
+        let draft = match draft(&settings, &r.source, target, under, engine.templates())? {
             Ok(d) => d,
             Err(o) => {
                 outcome = outcome.max(o);
@@ -121,10 +121,10 @@ fn draft(
     settings: &Settings,
     source: &Path,
     pdf_path: &Path,
-    methodology: Option<&Ruleset>,
+    under: Under,
     templates: &Templates,
 ) -> Result<Result<Draft, Outcome>, Fatal> {
-    let p = match prepare(source, methodology) {
+    let p = match prepare(source, under) {
         Ok(p) => p,
         Err(rej) => {
             rej.report();

@@ -18,8 +18,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::batch::{BriefStatus, Summary};
-use crate::cli::{Cli, Command};
-use crate::render::Templates;
+use crate::cli::{Cli, Command, ReadArgs};
+use crate::load::Limits;
+use crate::pipeline::Under;
+use crate::render::{Fonts, Templates};
 use crate::ruleset::{self, Ruleset};
 
 /// How a command ended.
@@ -96,6 +98,47 @@ pub(crate) fn load_templates(dir: Option<&PathBuf>) -> Result<Templates, Fatal> 
             Templates::with_overrides(dir).map_err(|e| Fatal(format!("{}: {e}", dir.display())))
         }
         None => Ok(Templates::embedded()),
+    }
+}
+
+/// How workbooks are read: the limits of `--max-…` and the fonts of `--font-path` and
+/// `$LAYERBRIEF_FONT_PATH`.
+pub(crate) struct Reading {
+    pub(crate) limits: Limits,
+    pub(crate) fonts: Fonts,
+}
+
+impl Reading {
+    pub(crate) fn new(args: &ReadArgs) -> Result<Self, Fatal> {
+        let mut dirs = args.font_path.clone();
+        if let Some(env) = std::env::var_os("LAYERBRIEF_FONT_PATH") {
+            dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
+        }
+        let fonts = if dirs.is_empty() {
+            Fonts::embedded()
+        } else {
+            Fonts::with_paths(&dirs).map_err(Fatal)?
+        };
+        let limits = Limits {
+            max_file_bytes: args.max_file_size,
+            max_unpacked_bytes: args.max_unpacked_size,
+            max_rows: args.max_rows,
+            max_columns: args.max_columns,
+            max_cells: args.max_cells,
+            max_cell_chars: args.max_cell_chars,
+            max_shared_strings: args.max_shared_strings,
+            max_text_bytes: args.max_text,
+        };
+        Ok(Self { limits, fonts })
+    }
+
+    /// Preparing under `methodology` (`None`: each workbook's own) with these limits and fonts.
+    pub(crate) fn under<'a>(&'a self, methodology: Option<&'a Ruleset>) -> Under<'a> {
+        Under {
+            methodology,
+            limits: &self.limits,
+            fonts: &self.fonts,
+        }
     }
 }
 

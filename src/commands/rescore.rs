@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{methodology, report_input_errors, Fatal, Outcome};
+use super::{methodology, report_input_errors, Fatal, Outcome, Reading};
 use crate::cli::RescoreArgs;
 use crate::inputs;
 use crate::pipeline::prepare;
@@ -13,11 +13,12 @@ use crate::rescore::{history_rows, joined, rescore, Rescore};
 pub(super) fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
     let from = methodology(Some(&args.from))?.ok_or_else(|| Fatal("--from is required".into()))?;
     let to = methodology(Some(&args.to))?.ok_or_else(|| Fatal("--to is required".into()))?;
+    let reading = Reading::new(&args.read)?;
     let (files, errors) = inputs::collect(&args.inputs.paths);
     let mut outcome = report_input_errors(&errors);
     let mut reports: Vec<(Rescore, Vec<Vec<String>>)> = Vec::new();
     for file in &files {
-        match prepare(file, Some(to)) {
+        match prepare(file, reading.under(Some(to))) {
             Ok(p) => {
                 let a = &p.scored.assessment;
                 let r = rescore(a, from, to);

@@ -2,17 +2,18 @@
 
 use serde_json::json;
 
-use super::{methodology, Fatal, Outcome};
+use super::{methodology, Fatal, Outcome, Reading};
 use crate::cli::ScoreArgs;
 use crate::pipeline::prepare;
 use crate::score::Scored;
 
 pub(super) fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
+    let reading = Reading::new(&args.read)?;
     if !args.workbook.is_file() {
         return Err(Fatal(format!("{}: no such file", args.workbook.display())));
     }
-    let p = match prepare(&args.workbook, rs) {
+    let p = match prepare(&args.workbook, reading.under(rs)) {
         Ok(p) => p,
         Err(r) => {
             r.report();

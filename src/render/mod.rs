@@ -7,6 +7,7 @@
 //! `file:line:column` with the source line (see `report`), never debug output.
 
 pub(crate) mod data;
+mod fonts;
 mod report;
 pub(crate) mod world;
 
@@ -17,6 +18,7 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 use crate::score::Scored;
 pub use data::Paper;
 use report::{format_all, format_diagnostic};
+pub use fonts::Fonts;
 pub use world::{Engine, Templates};
 
 /// How a brief is typeset.
@@ -157,7 +159,7 @@ fn missing_glyphs(engine: &Engine, data: &[u8]) -> Vec<String> {
         seen.insert(c);
     }
     seen.into_iter()
-        .filter(|&c| !engine.fonts().iter().any(|f| f.info().coverage.contains(c as u32)))
+        .filter(|&c| !engine.fonts().covers(c))
         .map(|c| format!("warning: character `{c}` (U+{:04X}) is in none of the brief's fonts and prints as an empty box", c as u32))
         .collect()
 }

@@ -17,6 +17,8 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use super::fonts::Fonts;
+
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
@@ -123,34 +125,24 @@ pub(crate) fn embedded_fonts() -> &'static [(&'static str, &'static [u8])] {
     embedded::FONTS
 }
 
-/// The embedded fonts, for the build manifest.
-pub(crate) fn fonts_digest() -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for (name, bytes) in embedded::FONTS {
-        h.update(name.as_bytes());
-        h.update(bytes);
-    }
-    format!("{:x}", h.finalize())
-}
-
 /// What every brief of a run shares: the library, the fonts and the templates.
 pub struct Engine {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
-    fonts: Vec<Font>,
+    fonts: Fonts,
     templates: Templates,
     sources: Mutex<HashMap<FileId, Source>>,
 }
 
 impl Engine {
-    /// Loads the embedded fonts and the given template set.
+    /// The embedded fonts and the given template set.
     pub fn new(templates: Templates) -> Self {
-        let fonts: Vec<Font> = embedded::FONTS
-            .iter()
-            .flat_map(|(_, bytes)| Font::iter(Bytes::new(*bytes)))
-            .collect();
-        let book = FontBook::from_fonts(&fonts);
+        Self::with_fonts(templates, Fonts::embedded())
+    }
+
+    /// The given fonts and template set.
+    pub fn with_fonts(templates: Templates, fonts: Fonts) -> Self {
+        let book = FontBook::from_fonts(fonts.faces());
         Self {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(book),
@@ -165,8 +157,8 @@ impl Engine {
         &self.templates
     }
 
-    /// The loaded fonts.
-    pub(crate) fn fonts(&self) -> &[Font] {
+    /// The fonts briefs are set in.
+    pub fn fonts(&self) -> &Fonts {
         &self.fonts
     }
 
@@ -278,7 +270,7 @@ impl World for BriefWorld<'_> {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        self.engine.fonts.get(index).cloned()
+        self.engine.fonts.faces().get(index).cloned()
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{Duration, NaiveDate};
 
 use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
-use crate::load::{Row, Sheet, Value, Workbook};
+use crate::load::{Ignored, Row, Sheet, Value, Workbook};
 use crate::model::Vocab;
 use crate::schema::SheetSpec;
 
@@ -46,6 +46,7 @@ impl<'a> Table<'a> {
         };
         let cols = locate_columns(sheet, columns, d);
         warn_merged(sheet, d);
+        report_ignored(sheet, d);
         Some(Self { sheet, cols })
     }
 
@@ -151,6 +152,35 @@ fn warn_merged(sheet: &Sheet, d: &mut Diagnostics) {
                 Some("unmerge the cells and fill each one".into()),
             );
         }
+    }
+}
+
+/// The cells the loader did not keep: values far beyond the sheet's columns, texts too long.
+fn report_ignored(sheet: &Sheet, d: &mut Diagnostics) {
+    for cell in &sheet.ignored {
+        match *cell {
+            Ignored::FarColumn { row, col } => d.error(
+                Place::cell(&sheet.name, row, col),
+                format!(
+                    "a value lies in column {}, far beyond the sheet's columns, and is not read",
+                    crate::diag::column_name(col)
+                ),
+                Some("delete it, or move it into the table".into()),
+            ),
+            Ignored::TooLong { row, col, chars } => d.error(
+                Place::cell(&sheet.name, row, col),
+                format!("the cell holds {chars} characters, more than a cell may hold here"),
+                Some("shorten it (or raise --max-cell-chars)".into()),
+            ),
+        }
+    }
+    let unlisted = sheet.ignored_total.saturating_sub(sheet.ignored.len() as u64);
+    if unlisted > 0 {
+        d.error(
+            Place::sheet(&sheet.name),
+            format!("{unlisted} more cells like those above are not read"),
+            None,
+        );
     }
 }
 

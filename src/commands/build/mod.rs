@@ -5,10 +5,13 @@ mod watch;
 
 use std::path::PathBuf;
 
-use super::{batch_outcome, load_templates, methodology, report_input_errors, Fatal, Outcome};
+use super::{
+    batch_outcome, load_templates, methodology, report_input_errors, Fatal, Outcome, Reading,
+};
 use crate::batch::{self, BuildConfig, Reporter};
 use crate::cli::{BriefArgs, BuildArgs};
 use crate::inputs;
+use crate::load::Limits;
 use crate::render::{self, Engine, RenderOptions};
 
 /// The checked build configuration of `args` (inputs collected now).
@@ -20,6 +23,12 @@ fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
         args.shard,
         args.watch,
     )
+}
+
+/// The engine of a build: its templates, and the fonts of `reading`.
+pub(super) fn engine(args: &BriefArgs, reading: Reading) -> Result<(Engine, Limits), Fatal> {
+    let templates = load_templates(args.templates.as_ref())?;
+    Ok((Engine::with_fonts(templates, reading.fonts), reading.limits))
 }
 
 /// The checked build configuration shared by `build` and `mail`, with the inputs that could
@@ -60,6 +69,7 @@ pub(super) fn brief_config(
             standards,
         },
         force: args.force,
+        limits: Limits::default(),
         shard,
         jobs: args
             .jobs
@@ -72,9 +82,10 @@ pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
     if args.watch {
         return watch::run(&args);
     }
-    let (config, errors) = config(&args)?;
+    let (mut config, errors) = config(&args)?;
     let found = report_input_errors(&errors);
-    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
+    let (engine, limits) = engine(&args.brief, Reading::new(&args.read)?)?;
+    config.limits = limits;
     let summary = batch::build(&engine, &config, &Reporter::new(config.files.len()));
     eprintln!("{}", summary.line());
     Ok(found.max(batch_outcome(&summary)))
@@ -82,9 +93,10 @@ pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
 
 /// One build of `args` with progress as plain lines: its exit status and summary line.
 fn once(args: &BuildArgs) -> Result<(Outcome, String), Fatal> {
-    let (config, errors) = config(args)?;
+    let (mut config, errors) = config(args)?;
     let found = report_input_errors(&errors);
-    let engine = Engine::new(load_templates(args.brief.templates.as_ref())?);
+    let (engine, limits) = engine(&args.brief, Reading::new(&args.read)?)?;
+    config.limits = limits;
     let summary = batch::build(&engine, &config, &Reporter::new(0));
     Ok((found.max(batch_outcome(&summary)), summary.line()))
 }

@@ -4,7 +4,16 @@
 //! keeps each cell as the spreadsheet typed it, with its absolute position, so that later
 //! stages can name the exact cell of a problem. It judges nothing about the contents; a file
 //! that is not a workbook at all gives one [`LoadError`] naming the file, never a panic.
+//!
+//! Hostile files are bounded by [`Limits`]: the file's size is checked before it is read,
+//! every part and claim of it is checked by a pre-scan before calamine sees it (`guard`),
+//! and cells are kept sparsely while they are read, so memory follows what a file really
+//! holds. A value beyond the last column read, or a cell of too much text, is not kept but
+//! listed on its sheet ([`Sheet::ignored`]) for validation to report at its cell.
 
+mod guard;
+
+use std::cell::Cell;
 use std::fmt;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -120,6 +129,72 @@ pub struct Sheet {
     pub rows: Vec<Row>,
     /// Merged cell ranges, (row, column) of the first and last cell (read for .xlsx files).
     pub merged: Vec<((u32, u32), (u32, u32))>,
+    /// Cells not kept (the first [`MAX_IGNORED_LISTED`]), to be reported at their place.
+    pub ignored: Vec<Ignored>,
+    /// How many cells were not kept in all.
+    pub ignored_total: u64,
+}
+
+/// How many ignored cells a sheet lists.
+pub const MAX_IGNORED_LISTED: usize = 20;
+
+/// A cell the loader did not keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ignored {
+    /// A value beyond the last column read ([`Limits::max_columns`]).
+    FarColumn {
+        /// Zero-based row.
+        row: u32,
+        /// Zero-based column.
+        col: u32,
+    },
+    /// Text of more characters than [`Limits::max_cell_chars`].
+    TooLong {
+        /// Zero-based row.
+        row: u32,
+        /// Zero-based column.
+        col: u32,
+        /// Its length in characters.
+        chars: u64,
+    },
+}
+
+/// Bounds on what a workbook may hold, checked before anything is allocated for it. The
+/// defaults are far above any real assessment and keep one workbook's load well under
+/// a few hundred MB.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// The file's size on disk.
+    pub max_file_bytes: u64,
+    /// The parts of a zipped workbook (.xlsx, .xlsm, .xlsb, .ods), unpacked, in all.
+    pub max_unpacked_bytes: u64,
+    /// Rows holding values in one sheet.
+    pub max_rows: u64,
+    /// The last column read (256 is column IV); values beyond it are reported, not kept.
+    pub max_columns: u32,
+    /// Cells one sheet may hold, or span when its format makes a grid of it (.ods, .xls).
+    pub max_cells: u64,
+    /// Characters in one cell.
+    pub max_cell_chars: u64,
+    /// Strings in the shared-string table.
+    pub max_shared_strings: u64,
+    /// Bytes of text in all cells as read (a shared string counts at every use).
+    pub max_text_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 32_000_000,
+            max_unpacked_bytes: 128_000_000,
+            max_rows: 100_000,
+            max_columns: 256,
+            max_cells: 1_000_000,
+            max_cell_chars: 32_767,
+            max_shared_strings: 500_000,
+            max_text_bytes: 64_000_000,
+        }
+    }
 }
 
 impl Sheet {
@@ -167,24 +242,73 @@ impl std::error::Error for LoadError {}
 /// File extensions the loader accepts when it scans a folder.
 pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods"];
 
-/// Reads the workbook at `path`.
+/// Reads the workbook at `path` within the default [`Limits`].
 pub fn load(path: &Path) -> Result<Workbook, LoadError> {
+    load_with(path, &Limits::default())
+}
+
+/// Reads the workbook at `path` within `limits`.
+pub fn load_with(path: &Path, limits: &Limits) -> Result<Workbook, LoadError> {
     let fail = |reason: String| LoadError {
         path: path.to_path_buf(),
         reason,
     };
-    let bytes = std::fs::read(path).map_err(|e| fail(format!("cannot read the file ({e})")))?;
-    load_bytes(path, bytes).map_err(fail)
+    let bytes = read_file(path, limits).map_err(fail)?;
+    load_bytes_with(path, bytes, limits).map_err(fail)
 }
 
-/// Reads a workbook from its bytes; `path` names it in messages.
+/// The bytes of the file at `path`, refused unread when larger than the limit.
+pub fn read_file(path: &Path, limits: &Limits) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read the file ({e})"))?;
+    let size = file
+        .metadata()
+        .map_err(|e| format!("cannot read the file ({e})"))?
+        .len();
+    let too_big = || {
+        format!(
+            "the file is {:.1} MB, more than the limit of {:.1} MB for a workbook (--max-file-size)",
+            size as f64 / 1e6,
+            limits.max_file_bytes as f64 / 1e6
+        )
+    };
+    if size > limits.max_file_bytes {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(limits.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file ({e})"))?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
+/// Reads a workbook from its bytes within the default [`Limits`]; `path` names it in
+/// messages.
 pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, String> {
+    load_bytes_with(path, bytes, &Limits::default())
+}
+
+/// Reads a workbook from its bytes within `limits`; `path` names it in messages.
+pub fn load_bytes_with(path: &Path, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, String> {
     if bytes.is_empty() {
         return Err("the file is empty, not a workbook".into());
     }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(format!(
+            "the file is {:.1} MB, more than the limit of {:.1} MB for a workbook (--max-file-size)",
+            bytes.len() as f64 / 1e6,
+            limits.max_file_bytes as f64 / 1e6
+        ));
+    }
+    guard::check(&bytes, limits)?;
     // calamine is not written to be fed hostile files; make sure a panic inside it
-    // becomes an ordinary error for this one file.
-    let result = std::panic::catch_unwind(move || read_sheets(bytes));
+    // becomes an ordinary error for this one file, and that no hook calls it a bug.
+    READING.with(|r| r.set(true));
+    let result = std::panic::catch_unwind(move || read_sheets(bytes, limits));
+    READING.with(|r| r.set(false));
     let sheets = match result {
         Ok(r) => r?,
         Err(_) => return Err("the file is damaged and could not be read as a workbook".into()),
@@ -195,7 +319,52 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>) -> Result<Workbook, String> {
     })
 }
 
-fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
+thread_local! {
+    /// Whether this thread is inside the spreadsheet reader.
+    static READING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether the current thread is inside the spreadsheet reader, where a panic means a
+/// damaged file and is reported as one: a panic hook should stay quiet then.
+pub fn panic_is_expected() -> bool {
+    READING.with(Cell::get)
+}
+
+/// Cells of one sheet as they are read, bounded by the limits.
+struct Collector<'a> {
+    name: &'a str,
+    limits: &'a Limits,
+    cells: Vec<(u32, u32, Value)>,
+    text: &'a mut u64,
+}
+
+impl Collector<'_> {
+    fn push(&mut self, row: u32, col: u32, value: Value) -> Result<(), String> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        if self.cells.len() as u64 >= self.limits.max_cells {
+            return Err(format!(
+                "sheet `{}` has more than {} cells (--max-cells)",
+                self.name, self.limits.max_cells
+            ));
+        }
+        if let Value::Text(t) | Value::Error(t) = &value {
+            *self.text = self.text.saturating_add(t.len() as u64);
+            if *self.text > self.limits.max_text_bytes {
+                return Err(format!(
+                    "the workbook's text passes {} MB (--max-text), at sheet `{}`",
+                    self.limits.max_text_bytes / 1_000_000,
+                    self.name
+                ));
+            }
+        }
+        self.cells.push((row, col, value));
+        Ok(())
+    }
+}
+
+fn read_sheets(bytes: Vec<u8>, limits: &Limits) -> Result<Vec<Sheet>, String> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
         format!(
             "not a readable workbook (.xlsx, .xlsm, .xls, .xlsb or .ods): {}",
@@ -203,10 +372,16 @@ fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
         )
     })?;
     let mut sheets = Vec::new();
+    let mut text = 0u64;
     for name in book.sheet_names() {
         let fail =
             |e: &dyn fmt::Display| format!("sheet `{name}` could not be read: {}", one_line(e));
-        let mut cells = Vec::new();
+        let mut cells = Collector {
+            name: &name,
+            limits,
+            cells: Vec::new(),
+            text: &mut text,
+        };
         let mut merged = Vec::new();
         match &mut book {
             // Excel files are read cell by cell: a stray value in a far corner (XFD1048576)
@@ -227,18 +402,28 @@ fn read_sheets(bytes: Vec<u8>) -> Result<Vec<Sheet>, String> {
                         )),
                         (v, _) => v,
                     };
-                    cells.push((row, col, value));
+                    cells.push(row, col, value)?;
                 }
             }
+            calamine::Sheets::Xlsb(x) => {
+                let mut reader = x.worksheet_cells_reader(&name).map_err(|e| fail(&e))?;
+                while let Some(cell) = reader.next_cell().map_err(|e| fail(&e))? {
+                    let (row, col) = cell.get_position();
+                    cells.push(row, col, convert(&Data::from(cell.get_value().clone())))?;
+                }
+            }
+            // .ods and .xls: the reader builds the sheet's grid, bounded by the pre-scan.
             other => {
                 let range = other.worksheet_range(&name).map_err(|e| fail(&e))?;
                 let (row0, col0) = range.start().unwrap_or((0, 0));
                 for (r, c, data) in range.used_cells() {
-                    cells.push((row0 + r as u32, col0 + c as u32, convert(data)));
+                    let (row, col) = (row0.saturating_add(r as u32), col0.saturating_add(c as u32));
+                    cells.push(row, col, convert(data))?;
                 }
             }
         }
-        let mut sheet = sheet_from_cells(name, cells);
+        let cells = cells.cells;
+        let mut sheet = sheet_from_cells(name, cells, limits)?;
         sheet.merged = merged;
         sheets.push(sheet);
     }
@@ -249,14 +434,38 @@ fn one_line(e: &dyn fmt::Display) -> String {
     e.to_string().lines().next().unwrap_or_default().to_string()
 }
 
-/// Groups cells (absolute row, column, value) into the header row and the data rows.
-fn sheet_from_cells(name: String, mut cells: Vec<(u32, u32, Value)>) -> Sheet {
+/// Groups cells (absolute row, column, value) into the header row and the data rows. Values
+/// beyond the last column read and over-long texts are listed, not kept.
+fn sheet_from_cells(
+    name: String,
+    mut cells: Vec<(u32, u32, Value)>,
+    limits: &Limits,
+) -> Result<Sheet, String> {
     cells.retain(|(_, _, v)| !v.is_empty());
     cells.sort_by_key(|(r, c, _)| (*r, *c));
     let mut header_row = None;
     let mut headers = Vec::new();
     let mut rows: Vec<Row> = Vec::new();
+    let mut ignored = Vec::new();
+    let mut ignored_total = 0u64;
+    let mut ignore = |cell: Ignored| {
+        ignored_total += 1;
+        if ignored.len() < MAX_IGNORED_LISTED {
+            ignored.push(cell);
+        }
+    };
     for (row, col, value) in cells {
+        if col >= limits.max_columns {
+            ignore(Ignored::FarColumn { row, col });
+            continue;
+        }
+        if let Value::Text(t) = &value {
+            let chars = t.chars().count() as u64;
+            if chars > limits.max_cell_chars {
+                ignore(Ignored::TooLong { row, col, chars });
+                continue;
+            }
+        }
         if header_row.is_none() {
             header_row = Some(row);
         }
@@ -270,6 +479,12 @@ fn sheet_from_cells(name: String, mut cells: Vec<(u32, u32, Value)>) -> Sheet {
             continue;
         }
         if rows.last().is_none_or(|r| r.index != row) {
+            if rows.len() as u64 >= limits.max_rows {
+                return Err(format!(
+                    "sheet `{name}` has more than {} rows with values (--max-rows)",
+                    limits.max_rows
+                ));
+            }
             rows.push(Row {
                 index: row,
                 cells: Vec::new(),
@@ -281,13 +496,15 @@ fn sheet_from_cells(name: String, mut cells: Vec<(u32, u32, Value)>) -> Sheet {
         }
         cells[col as usize] = value;
     }
-    Sheet {
+    Ok(Sheet {
         name,
         header_row: header_row.unwrap_or(0),
         headers,
         rows,
         merged: Vec::new(),
-    }
+        ignored,
+        ignored_total,
+    })
 }
 
 fn convert(data: &Data) -> Value {

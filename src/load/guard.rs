@@ -1,0 +1,572 @@
+//! Stage 1, load: a bounded pre-scan of a workbook file, before the spreadsheet reader sees
+//! it.
+//!
+//! Policy: the reader sizes some allocations from what a file claims before any cell is read
+//! (an .xlsx shared-string `uniqueCount`, a shared formula's `si` index, the rows and columns
+//! an .ods cell repeats, an .xls sheet's dimensions, the grid a dense format spans), and a
+//! claim of billions aborts the process. This scan reads every part of the file with each
+//! count and size bounded by [`Limits`] and refuses the file, naming the part, sheet or cell,
+//! when a claim or a real size is out of bounds. It allocates in proportion to what it has
+//! read, never to what the file claims, and its arithmetic saturates, so debug and release
+//! builds take the same path. A file it cannot make sense of is left to the reader, which
+//! reports it as damaged.
+
+use std::collections::HashMap;
+use std::io::{BufReader, Cursor, Read};
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use super::Limits;
+use crate::diag::column_name;
+
+/// Excel's last column (XFD) and row.
+const EXCEL_COLUMNS: u64 = 16_384;
+const EXCEL_ROWS: u64 = 1_048_576;
+/// Parts a zipped workbook may hold: real ones have a few dozen.
+const MAX_PARTS: usize = 10_000;
+
+/// Checks `bytes` against `limits`; the reason when the file must not be read.
+pub(super) fn check(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        check_zip(bytes, limits)
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        check_xls(bytes, limits)
+    } else {
+        Ok(())
+    }
+}
+
+/// `n` in human units: `128 MB`, `500,000`.
+fn megabytes(n: u64) -> String {
+    format!("{} MB", n / 1_000_000)
+}
+
+// ---- Zipped formats: .xlsx, .xlsm, .xlsb, .ods ------------------------------------------
+
+fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    if zip.len() > MAX_PARTS {
+        return Err(format!(
+            "the file holds {} parts, more than a workbook has (at most {MAX_PARTS})",
+            zip.len()
+        ));
+    }
+    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    let mut budget = Budget {
+        left: limits.max_unpacked_bytes,
+        limit: limits.max_unpacked_bytes,
+    };
+    // Every part is unpacked once, counted as it streams, whatever size it claims.
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            return Ok(());
+        };
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        budget.drain(&name, &mut part)?;
+    }
+    let has = |n: &str| names.iter().any(|x| x == n);
+    // Sizes are known good now: the parts whose claims the reader trusts are read whole.
+    let mut open = |name: &str| -> Option<Vec<u8>> {
+        let part = zip.by_name(name).ok()?;
+        let mut out = Vec::new();
+        part.take(limits.max_unpacked_bytes)
+            .read_to_end(&mut out)
+            .ok()?;
+        Some(out)
+    };
+    if has("xl/workbook.xml") {
+        let sheets = xlsx_sheet_names(&mut open);
+        if let Some(sst) = open("xl/sharedStrings.xml") {
+            check_shared_strings(&sst, limits)?;
+        }
+        for name in names.iter().filter(|n| is_xlsx_worksheet(n)) {
+            if let Some(xml) = open(name) {
+                let label = match sheets.get(name) {
+                    Some(sheet) => format!("sheet `{sheet}`"),
+                    None => format!("part {name}"),
+                };
+                check_worksheet(&xml, &label, limits)?;
+            }
+        }
+    } else if has("content.xml") && !has("xl/workbook.bin") {
+        if let Some(xml) = open("content.xml") {
+            check_ods(&xml, limits)?;
+        }
+    }
+    Ok(())
+}
+
+/// The unpacked bytes still allowed.
+struct Budget {
+    left: u64,
+    limit: u64,
+}
+
+impl Budget {
+    /// Reads `part` to its end, in chunks, failing once it passes what is left.
+    fn drain(&mut self, name: &str, part: &mut impl Read) -> Result<(), String> {
+        let mut chunk = [0u8; 64 * 1024];
+        loop {
+            let n = match part.read(&mut chunk) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n as u64,
+                // A damaged part: the reader will say so.
+                Err(_) => return Ok(()),
+            };
+            if n > self.left {
+                return Err(format!(
+                    "the workbook unpacks to more than {} (at part {name}); it is not a workbook a person typed, or it is damaged",
+                    megabytes(self.limit)
+                ));
+            }
+            self.left -= n;
+        }
+    }
+}
+
+fn is_xlsx_worksheet(name: &str) -> bool {
+    name.starts_with("xl/worksheets/") && name.ends_with(".xml") && !name.contains("/_rels/")
+}
+
+/// Sheet names by worksheet part (`xl/worksheets/sheet1.xml` → `Summary`), for messages.
+fn xlsx_sheet_names(open: &mut impl FnMut(&str) -> Option<Vec<u8>>) -> HashMap<String, String> {
+    let mut by_id = HashMap::new();
+    if let Some(xml) = open("xl/workbook.xml") {
+        each_start(&xml, |e| {
+            if e.local_name().as_ref() == "sheet" {
+                if let (Some(name), Some(id)) = (attr(e, "name"), attr(e, "id")) {
+                    by_id.insert(id, name);
+                }
+            }
+            Ok(())
+        })
+        .ok();
+    }
+    let mut out = HashMap::new();
+    if let Some(xml) = open("xl/_rels/workbook.xml.rels") {
+        each_start(&xml, |e| {
+            if let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target")) {
+                if let Some(name) = by_id.get(&id) {
+                    let part = match target.strip_prefix('/') {
+                        Some(abs) => abs.to_string(),
+                        None => format!("xl/{target}"),
+                    };
+                    out.insert(part, name.clone());
+                }
+            }
+            Ok(())
+        })
+        .ok();
+    }
+    out
+}
+
+/// The shared-string table: its claimed and real counts.
+fn check_shared_strings(xml: &[u8], limits: &Limits) -> Result<(), String> {
+    let max = limits.max_shared_strings;
+    let mut count = 0u64;
+    each_start(xml, |e| {
+        match e.local_name().as_ref() {
+            "sst" => {
+                for key in ["uniqueCount", "count"] {
+                    if let Some(n) = attr(e, key) {
+                        let claimed = n.trim().parse::<u64>().unwrap_or(u64::MAX);
+                        if key == "uniqueCount" && claimed > max {
+                            return Err(format!(
+                                "the shared-string table claims {n} strings, more than the limit of {max} (--max-shared-strings)"
+                            ));
+                        }
+                    }
+                }
+            }
+            "si" => {
+                count += 1;
+                if count > max {
+                    return Err(format!(
+                        "the shared-string table holds more than {max} strings (--max-shared-strings)"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })
+}
+
+/// One worksheet: cell references within Excel's grid, shared-formula indexes within the
+/// formulas the sheet holds.
+fn check_worksheet(xml: &[u8], label: &str, limits: &Limits) -> Result<(), String> {
+    let mut cells = 0u64;
+    let mut formulas = 0u64;
+    each_start(xml, |e| {
+        let what = e.local_name();
+        let key = match what.as_ref() {
+            "c" | "row" => "r",
+            "dimension" | "mergeCell" | "f" => "ref",
+            _ => return Ok(()),
+        };
+        if let Some(r) = attr(e, key) {
+            if !r.split(':').all(valid_ref) {
+                return Err(format!(
+                    "{label}: cell reference `{}` lies beyond Excel's last cell XFD1048576; the file is damaged (open and save it in Excel or LibreOffice)",
+                    shorten(&r)
+                ));
+            }
+        }
+        match what.as_ref() {
+            "c" => {
+                cells += 1;
+                if cells > limits.max_cells {
+                    return Err(format!(
+                        "{label} has more than {} cells (--max-cells)",
+                        limits.max_cells
+                    ));
+                }
+            }
+            "f" => {
+                formulas += 1;
+                if let Some(si) = attr(e, "si") {
+                    let si = si.trim().parse::<u64>().unwrap_or(u64::MAX);
+                    if si >= formulas {
+                        return Err(format!(
+                            "{label}: a shared formula claims index {si} with {formulas} formula(s) in the sheet; the file is damaged"
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })
+}
+
+/// `A1`, `XFD1048576`, `7` (a row), `C` (a column): within Excel's grid.
+fn valid_ref(r: &str) -> bool {
+    let r = r.trim().trim_start_matches('$');
+    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (col, row) = r.split_at(letters);
+    let row = row.trim_start_matches('$');
+    if letters > 3 || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let col_n = col
+        .bytes()
+        .fold(0u64, |n, b| n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1));
+    let row_n = row.parse::<u64>().unwrap_or(0);
+    (letters > 0 || !row.is_empty()) && col_n <= EXCEL_COLUMNS && row_n <= EXCEL_ROWS
+}
+
+/// At most 40 characters of a claimed value, for a message.
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= 40 {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(40).collect::<String>())
+    }
+}
+
+/// The value of the attribute whose local name is `key`.
+fn attr(e: &BytesStart, key: &str) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == key)
+        .map(|a| a.value.into_owned())
+}
+
+/// Calls `f` on every start (or empty) element of `xml`. Malformed XML ends the scan
+/// quietly: the reader reports it.
+fn each_start(
+    xml: &[u8],
+    mut f: impl FnMut(&BytesStart) -> Result<(), String>,
+) -> Result<(), String> {
+    let mut reader = Reader::from_reader(BufReader::new(xml));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match reader.read_event_into(&mut buf) {
+            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => f(&e)?,
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+    }
+}
+
+// ---- OpenDocument: rows and columns repeated ---------------------------------------------
+
+/// The grid an .ods sheet expands to, as the reader expands it: each row element's cells up
+/// to its last value (column repeats included), and the block from the first to the last
+/// row and column holding a value (row repeats included), plus the text repeats copy.
+fn check_ods(xml: &[u8], limits: &Limits) -> Result<(), String> {
+    let mut reader = Reader::from_reader(BufReader::new(xml));
+    let mut buf = Vec::new();
+    let mut sheet = OdsSheet::default();
+    let mut depth_in_cell = 0u32;
+    loop {
+        buf.clear();
+        let event = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(_) => return Ok(()),
+        };
+        let empty = matches!(event, Event::Empty(_));
+        match &event {
+            Event::Start(e) | Event::Empty(e) if depth_in_cell == 0 => match e.name().as_ref() {
+                "table:table" => {
+                    sheet = OdsSheet {
+                        name: attr(e, "name").unwrap_or_default(),
+                        ..OdsSheet::default()
+                    };
+                }
+                "table:table-row" => sheet.start_row(repeat(e, "number-rows-repeated")),
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let has_value =
+                        attr(e, "value-type").is_some() || attr(e, "formula").is_some();
+                    sheet.start_cell(repeat(e, "number-columns-repeated"), has_value);
+                    if empty {
+                        sheet.end_cell();
+                    } else {
+                        depth_in_cell = 1;
+                    }
+                }
+                _ => {}
+            },
+            Event::Start(_) => depth_in_cell += 1,
+            Event::Text(t) if depth_in_cell > 0 => sheet.cell_text(t.len() as u64),
+            Event::End(_) if depth_in_cell > 0 => {
+                depth_in_cell -= 1;
+                if depth_in_cell == 0 {
+                    sheet.end_cell();
+                }
+            }
+            Event::End(e) => match e.name().as_ref() {
+                "table:table-row" => sheet.end_row(limits)?,
+                "table:table" => sheet.end_table(limits)?,
+                _ => {}
+            },
+            Event::Eof => return Ok(()),
+            _ => {}
+        }
+    }
+}
+
+/// A `number-…-repeated` attribute (1 when absent, saturating when absurd).
+fn repeat(e: &BytesStart, key: &str) -> u64 {
+    attr(e, key).map_or(1, |v| v.trim().parse::<u64>().unwrap_or(u64::MAX).max(1))
+}
+
+/// What one .ods sheet expands to, as it is read.
+#[derive(Default)]
+struct OdsSheet {
+    name: String,
+    /// Row position (row repeats included), capped as the reader caps it.
+    row: u64,
+    row_repeat: u64,
+    /// Column position within the current row.
+    col: u64,
+    /// The current cell: its repeat, whether it holds a value, its text.
+    cell_repeat: u64,
+    cell_value: bool,
+    cell_text: u64,
+    /// The current row: where its values end, where they start, its text (repeats included).
+    row_end: u64,
+    row_start: Option<u64>,
+    row_text: u64,
+    /// Cells the reader keeps while reading, before it builds the grid.
+    read_cells: u64,
+    /// The block holding values: first and last row, first and last column.
+    rows: Option<(u64, u64)>,
+    cols: Option<(u64, u64)>,
+    text: u64,
+}
+
+impl OdsSheet {
+    fn start_row(&mut self, repeat: u64) {
+        self.row_repeat = repeat.min(EXCEL_ROWS.saturating_sub(self.row));
+        self.col = 0;
+        self.row_end = 0;
+        self.row_start = None;
+        self.row_text = 0;
+    }
+
+    fn start_cell(&mut self, repeat: u64, has_value: bool) {
+        self.cell_repeat = repeat.min(EXCEL_COLUMNS.saturating_sub(self.col));
+        self.cell_value = has_value;
+        self.cell_text = 0;
+    }
+
+    fn cell_text(&mut self, n: u64) {
+        self.cell_text = self.cell_text.saturating_add(n);
+        self.cell_value |= n > 0;
+    }
+
+    fn end_cell(&mut self) {
+        let start = self.col;
+        self.col = self.col.saturating_add(self.cell_repeat);
+        if self.cell_value {
+            self.row_start.get_or_insert(start);
+            self.row_end = self.col;
+            self.row_text = self
+                .row_text
+                .saturating_add(self.cell_text.saturating_mul(self.cell_repeat));
+        }
+        self.cell_repeat = 0;
+        self.cell_value = false;
+        self.cell_text = 0;
+    }
+
+    fn end_row(&mut self, limits: &Limits) -> Result<(), String> {
+        self.read_cells = self.read_cells.saturating_add(self.row_end);
+        let first = self.row;
+        self.row = self.row.saturating_add(self.row_repeat);
+        if let Some(start) = self.row_start {
+            let last = self.row.saturating_sub(1);
+            let rows = self.rows.get_or_insert((first, last));
+            rows.1 = last;
+            let cols = self.cols.get_or_insert((start, self.row_end - 1));
+            cols.0 = cols.0.min(start);
+            cols.1 = cols.1.max(self.row_end - 1);
+            self.text = self
+                .text
+                .saturating_add(self.row_text.saturating_mul(self.row_repeat));
+        }
+        self.check(limits)
+    }
+
+    fn end_table(&mut self, limits: &Limits) -> Result<(), String> {
+        self.check(limits)?;
+        *self = OdsSheet::default();
+        Ok(())
+    }
+
+    fn check(&self, limits: &Limits) -> Result<(), String> {
+        let grid = match (self.rows, self.cols) {
+            (Some((r0, r1)), Some((c0, c1))) => (r1 - r0 + 1).saturating_mul(c1 - c0 + 1),
+            _ => 0,
+        };
+        if grid > limits.max_cells || self.read_cells > limits.max_cells {
+            let (cols, rows) = (self.cols.unwrap_or_default(), self.rows.unwrap_or_default());
+            return Err(format!(
+                "sheet `{}`: its values span rows {} to {} and columns {} to {}, {grid} cells once repeated rows and columns are expanded, more than the limit of {} (--max-cells); delete the far values or the repeats",
+                self.name,
+                rows.0 + 1,
+                rows.1 + 1,
+                column_name(cols.0.min(u64::from(u32::MAX)) as u32),
+                column_name(cols.1.min(u64::from(u32::MAX)) as u32),
+                limits.max_cells
+            ));
+        }
+        if self.text > limits.max_text_bytes {
+            return Err(format!(
+                "sheet `{}`: its text, with repeated rows and columns expanded, passes {} (--max-text)",
+                self.name,
+                megabytes(limits.max_text_bytes)
+            ));
+        }
+        Ok(())
+    }
+}
+
+// ---- Legacy Excel (.xls) -----------------------------------------------------------------
+
+/// An .xls workbook: the grid each sheet's cells span, the dimensions each sheet claims and
+/// the shared strings, from the BIFF records of its `Workbook` stream.
+fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let mut stream = Vec::new();
+    let opened = file
+        .open_stream("/Workbook")
+        .or_else(|_| file.open_stream("/Book"));
+    let Ok(s) = opened else { return Ok(()) };
+    if s.take(limits.max_unpacked_bytes)
+        .read_to_end(&mut stream)
+        .is_err()
+    {
+        return Ok(());
+    }
+    let mut pos = 0usize;
+    let mut sheet = 0u32;
+    let mut extent: Option<(u64, u64, u64, u64)> = None;
+    let grid_error = |sheet: u32, rows: u64, cols: u64| {
+        format!(
+            "sheet {sheet}: its cells span {rows} rows × {cols} columns, more than the limit of {} cells (--max-cells); delete the far values",
+            limits.max_cells
+        )
+    };
+    while pos + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
+        let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
+        pos += 4 + len;
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let u32_at = |i: usize| {
+            data.get(i..i + 4)
+                .map_or(0, |b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+        };
+        match typ {
+            // BOF: a new substream.
+            0x0809 => {
+                sheet += 1;
+                extent = None;
+            }
+            // Dimensions: first row, last row + 1, first column, last column + 1.
+            0x0200 if data.len() >= 14 => {
+                let rows = u32_at(4).saturating_sub(u32_at(0));
+                let cols = u16_at(10).saturating_sub(u16_at(8));
+                if rows.saturating_mul(cols) > limits.max_cells {
+                    return Err(grid_error(sheet, rows, cols));
+                }
+            }
+            // SST: total and unique string counts.
+            0x00FC if u32_at(4) > limits.max_shared_strings => {
+                return Err(format!(
+                    "the shared-string table claims {} strings, more than the limit of {} (--max-shared-strings)",
+                    u32_at(4),
+                    limits.max_shared_strings
+                ));
+            }
+            // Cells: row, column (MulRk and MulBlank: row, first and last column).
+            0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00D6 | 0x0201 | 0x00BD
+            | 0x00BE
+                if data.len() >= 4 =>
+            {
+                let row = u16_at(0);
+                let (c0, c1) = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
+                    (u16_at(2), u16_at(data.len() - 2))
+                } else {
+                    (u16_at(2), u16_at(2))
+                };
+                let e = extent.get_or_insert((row, row, c0, c1));
+                *e = (e.0.min(row), e.1.max(row), e.2.min(c0), e.3.max(c1));
+                let rows = e.1 - e.0 + 1;
+                let cols = e.3.saturating_sub(e.2) + 1;
+                if rows.saturating_mul(cols) > limits.max_cells {
+                    return Err(grid_error(sheet, rows, cols));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs() {
+        for ok in ["A1", "XFD1048576", "$B$2", "7", "C", "aa10"] {
+            assert!(valid_ref(ok), "{ok}");
+        }
+        for bad in ["AAAAAAAAAAAAAAAA2", "XFE1", "A1048577", "A99999999999", "ZZZZZZ1", "A-1"] {
+            assert!(!valid_ref(bad), "{bad}");
+        }
+    }
+}

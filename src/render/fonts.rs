@@ -1,0 +1,179 @@
+//! Stage 4, render: the fonts a brief is set in. The embedded Inter comes first; fonts found
+//! under `--font-path` folders follow it as fallbacks, for scripts Inter lacks (CJK, Arabic,
+//! Hebrew, Devanagari, Thai…).
+//!
+//! Policy: no system font is ever used, so a brief depends only on its inputs. The same
+//! font set serves validation (a character no font has is an error at its cell, before
+//! any typesetting) and the typesetter, so the two cannot disagree.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use typst::foundations::Bytes;
+use typst::text::Font;
+
+use super::world::embedded_fonts;
+
+/// Font file extensions read from a `--font-path` folder.
+const FONT_EXTENSIONS: &[&str] = &["ttf", "otf", "ttc", "otc"];
+
+/// A font set: the embedded fonts, then the fallbacks.
+#[derive(Clone)]
+pub struct Fonts {
+    fonts: Vec<Font>,
+    /// Each file: its name (for `export-typst`) and bytes.
+    files: Vec<(String, Bytes)>,
+    digest: String,
+}
+
+impl std::fmt::Debug for Fonts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fonts")
+            .field("faces", &self.fonts.len())
+            .field("files", &self.files.len())
+            .finish()
+    }
+}
+
+impl Fonts {
+    /// The embedded fonts only.
+    pub fn embedded() -> Self {
+        let files = embedded_fonts()
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), Bytes::new(*bytes)))
+            .collect();
+        Self::from_files(files)
+    }
+
+    /// The embedded fonts, then every font file under each of `dirs` (recursively, sorted
+    /// by path). A folder that cannot be read, or that holds no font, is an error.
+    pub fn with_paths(dirs: &[PathBuf]) -> Result<Self, String> {
+        let mut files: Vec<(String, Bytes)> = embedded_fonts()
+            .iter()
+            .map(|(name, bytes)| (name.to_string(), Bytes::new(*bytes)))
+            .collect();
+        for dir in dirs {
+            let mut found = Vec::new();
+            collect_font_files(dir, &mut found)
+                .map_err(|e| format!("{}: cannot read the font folder ({e})", dir.display()))?;
+            found.sort();
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: no font files (.ttf, .otf, .ttc, .otc) in this folder",
+                    dir.display()
+                ));
+            }
+            for path in found {
+                let bytes = std::fs::read(&path)
+                    .map_err(|e| format!("{}: cannot read the font ({e})", path.display()))?;
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.push((name, Bytes::new(bytes)));
+            }
+        }
+        let fonts = Self::from_files(files);
+        Ok(fonts)
+    }
+
+    fn from_files(files: Vec<(String, Bytes)>) -> Self {
+        let mut h = Sha256::new();
+        for (name, bytes) in &files {
+            h.update(name.as_bytes());
+            h.update([0]);
+            h.update(bytes.as_slice());
+        }
+        let fonts = files
+            .iter()
+            .flat_map(|(_, bytes)| Font::iter(bytes.clone()))
+            .collect();
+        Self {
+            fonts,
+            files,
+            digest: format!("{:x}", h.finalize()),
+        }
+    }
+
+    /// The font faces, embedded first.
+    pub(crate) fn faces(&self) -> &[Font] {
+        &self.fonts
+    }
+
+    /// The font files: name and bytes.
+    pub(crate) fn files(&self) -> &[(String, Bytes)] {
+        &self.files
+    }
+
+    /// A digest of every font file, so a build manifest can tell when fonts change.
+    pub(crate) fn digest(&self) -> &str {
+        &self.digest
+    }
+
+    /// Whether some font has a glyph for `c`, or `c` needs none (spaces, controls, and the
+    /// invisible format characters a shaper drops).
+    pub fn covers(&self, c: char) -> bool {
+        needs_no_glyph(c)
+            || self
+                .fonts
+                .iter()
+                .any(|f| f.info().coverage.contains(c as u32))
+    }
+}
+
+/// Characters that print nothing: whitespace, controls and Unicode's default-ignorable code
+/// points (joiners, variation selectors, bidi marks, soft hyphen…).
+fn needs_no_glyph(c: char) -> bool {
+    let u = c as u32;
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            u,
+            0x00AD
+                | 0x034F
+                | 0x061C
+                | 0x115F..=0x1160
+                | 0x17B4..=0x17B5
+                | 0x180B..=0x180F
+                | 0x200B..=0x200F
+                | 0x202A..=0x202E
+                | 0x2060..=0x206F
+                | 0x3164
+                | 0xFE00..=0xFE0F
+                | 0xFEFF
+                | 0xFFA0
+                | 0xFFF0..=0xFFF8
+                | 0x1BCA0..=0x1BCA3
+                | 0x1D173..=0x1D17A
+                | 0xE0000..=0xE0FFF
+        )
+}
+
+fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_font_files(&path, out)?;
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| FONT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inter_covers_latin_not_cjk() {
+        let f = Fonts::embedded();
+        assert!(f.covers('é') && f.covers('—') && f.covers('\u{200B}') && f.covers('\n'));
+        assert!(!f.covers('漢') && !f.covers('ب'));
+        assert!(Fonts::with_paths(&[PathBuf::from("/nonexistent-folder")]).is_err());
+    }
+}
