@@ -476,6 +476,13 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
         return Ok(());
     };
+    // Office's encryption wraps the real workbook in a compound file.
+    if file.exists("/EncryptedPackage") {
+        return Err(
+            "the workbook is protected with a password; save a copy without a password (File > Info > Protect Workbook) and build that"
+                .into(),
+        );
+    }
     let mut stream = Vec::new();
     let opened = file
         .open_stream("/Workbook")
@@ -488,11 +495,17 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         return Ok(());
     }
     let mut pos = 0usize;
-    let mut sheet = 0u32;
+    // Substreams: the workbook's globals first, then one per sheet, in BoundSheet order.
+    let mut substream = 0usize;
+    let mut names: Vec<String> = Vec::new();
     let mut extent: Option<(u64, u64, u64, u64)> = None;
-    let grid_error = |sheet: u32, rows: u64, cols: u64| {
+    let grid_error = |names: &[String], substream: usize, rows: u64, cols: u64| {
+        let sheet = match names.get(substream.wrapping_sub(2)) {
+            Some(name) => format!("sheet `{name}`"),
+            None => format!("sheet {}", substream.saturating_sub(1)),
+        };
         format!(
-            "sheet {sheet}: its cells span {rows} rows × {cols} columns, more than the limit of {} cells (--max-cells); delete the far values",
+            "{sheet}: its cells span {rows} rows × {cols} columns, more than the limit of {} cells (--max-cells); delete the far values",
             limits.max_cells
         )
     };
@@ -512,15 +525,32 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         match typ {
             // BOF: a new substream.
             0x0809 => {
-                sheet += 1;
+                substream += 1;
                 extent = None;
+            }
+            // BoundSheet8: a sheet's name (an 8-bit or UTF-16 string after 6 bytes).
+            0x0085 if data.len() >= 8 => {
+                let cch = usize::from(data[6]);
+                let wide = data[7] & 1 == 1;
+                let raw = &data[8..];
+                let name = if wide {
+                    let units: Vec<u16> = raw
+                        .chunks_exact(2)
+                        .take(cch)
+                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                } else {
+                    raw.iter().take(cch).map(|&b| char::from(b)).collect()
+                };
+                names.push(name);
             }
             // Dimensions: first row, last row + 1, first column, last column + 1.
             0x0200 if data.len() >= 14 => {
                 let rows = u32_at(4).saturating_sub(u32_at(0));
                 let cols = u16_at(10).saturating_sub(u16_at(8));
                 if rows.saturating_mul(cols) > limits.max_cells {
-                    return Err(grid_error(sheet, rows, cols));
+                    return Err(grid_error(&names, substream, rows, cols));
                 }
             }
             // SST: total and unique string counts.
@@ -547,7 +577,7 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
                 let rows = e.1 - e.0 + 1;
                 let cols = e.3.saturating_sub(e.2) + 1;
                 if rows.saturating_mul(cols) > limits.max_cells {
-                    return Err(grid_error(sheet, rows, cols));
+                    return Err(grid_error(&names, substream, rows, cols));
                 }
             }
             _ => {}

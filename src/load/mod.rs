@@ -129,16 +129,17 @@ pub struct Sheet {
     pub rows: Vec<Row>,
     /// Merged cell ranges, (row, column) of the first and last cell (read for .xlsx files).
     pub merged: Vec<((u32, u32), (u32, u32))>,
-    /// Cells not kept (the first [`MAX_IGNORED_LISTED`]), to be reported at their place.
+    /// Cells not kept, or kept but over the limits (the first [`MAX_IGNORED_LISTED`]), to be
+    /// reported at their place.
     pub ignored: Vec<Ignored>,
-    /// How many cells were not kept in all.
+    /// How many such cells there were in all.
     pub ignored_total: u64,
 }
 
 /// How many ignored cells a sheet lists.
 pub const MAX_IGNORED_LISTED: usize = 20;
 
-/// A cell the loader did not keep.
+/// A cell out of bounds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ignored {
     /// A value beyond the last column read ([`Limits::max_columns`]).
@@ -148,7 +149,7 @@ pub enum Ignored {
         /// Zero-based column.
         col: u32,
     },
-    /// Text of more characters than [`Limits::max_cell_chars`].
+    /// Text of more characters than [`Limits::max_cell_chars`] (kept, to be reported).
     TooLong {
         /// Zero-based row.
         row: u32,
@@ -435,7 +436,7 @@ fn one_line(e: &dyn fmt::Display) -> String {
 }
 
 /// Groups cells (absolute row, column, value) into the header row and the data rows. Values
-/// beyond the last column read and over-long texts are listed, not kept.
+/// beyond the last column read are listed, not kept; over-long texts are listed.
 fn sheet_from_cells(
     name: String,
     mut cells: Vec<(u32, u32, Value)>,
@@ -459,11 +460,11 @@ fn sheet_from_cells(
             ignore(Ignored::FarColumn { row, col });
             continue;
         }
+        // Over-long text is kept (so the cell does not read as empty) and reported.
         if let Value::Text(t) = &value {
             let chars = t.chars().count() as u64;
             if chars > limits.max_cell_chars {
                 ignore(Ignored::TooLong { row, col, chars });
-                continue;
             }
         }
         if header_row.is_none() {

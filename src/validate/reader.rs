@@ -155,7 +155,8 @@ fn warn_merged(sheet: &Sheet, d: &mut Diagnostics) {
     }
 }
 
-/// The cells the loader did not keep: values far beyond the sheet's columns, texts too long.
+/// The cells out of the loader's bounds: values far beyond the sheet's columns (not read),
+/// texts too long.
 fn report_ignored(sheet: &Sheet, d: &mut Diagnostics) {
     for cell in &sheet.ignored {
         match *cell {
@@ -178,7 +179,7 @@ fn report_ignored(sheet: &Sheet, d: &mut Diagnostics) {
     if unlisted > 0 {
         d.error(
             Place::sheet(&sheet.name),
-            format!("{unlisted} more cells like those above are not read"),
+            format!("{unlisted} more cells like those above"),
             None,
         );
     }
