@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests use, only what is missing.
 #   Debian packages: poppler-utils (pdftotext, pdffonts read briefs back), qpdf (checks them),
-#   python3-venv (Debian's Python refuses `pip install` outside a virtual environment).
+#   python3-venv (Debian's Python refuses `pip install` outside a virtual environment),
+#   fonts-noto-cjk and fonts-noto-core (fallback fonts for the tests of other scripts).
 #   A virtual environment in target/py (LAYERBRIEF_VENV to move it) with, from PyPI:
 #   aiosmtpd, the loopback SMTP server the mail tests deliver to, and typst, the stock
 #   Typst 0.15 compiler, which compiles the projects `layerbrief export-typst` writes.
@@ -13,6 +14,8 @@ venv=${LAYERBRIEF_VENV:-target/py}
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+[ -e /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ] || need+=(fonts-noto-core)
 if [ ! -x "$venv/bin/python" ]; then
   command -v python3 >/dev/null 2>&1 || need+=(python3)
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)

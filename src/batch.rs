@@ -17,9 +17,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::json;
 
+use crate::load::{self, Limits};
 use crate::manifest::{self, KeyBuilder, Manifest};
 use crate::output::{output_name, write_atomic};
-use crate::load::{self, Limits};
 use crate::pipeline::{prepare_bytes, Prepared, Under};
 use crate::render::{self, Engine, RenderOptions};
 use crate::ruleset::Ruleset;

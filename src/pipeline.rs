@@ -131,10 +131,11 @@ const PRINTED_SHEETS: &[&str] = &[
 /// each cell, naming the characters, before any typesetting.
 fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
     let mut d = Diagnostics::new(&wb.path);
-    let printed = wb
-        .sheets
-        .iter()
-        .filter(|s| PRINTED_SHEETS.iter().any(|n| s.name.trim().eq_ignore_ascii_case(n)));
+    let printed = wb.sheets.iter().filter(|s| {
+        PRINTED_SHEETS
+            .iter()
+            .any(|n| s.name.trim().eq_ignore_ascii_case(n))
+    });
     for sheet in printed {
         for row in &sheet.rows {
             for (col, v) in row.cells.iter().enumerate() {

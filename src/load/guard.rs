@@ -54,7 +54,10 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
             zip.len()
         ));
     }
-    let names: Vec<String> = zip.file_names().filter_map(|n| n.ok().map(|n| n.into_owned())).collect();
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect();
     let mut budget = Budget {
         left: limits.max_unpacked_bytes,
         limit: limits.max_unpacked_bytes,
@@ -252,9 +255,9 @@ fn valid_ref(r: &str) -> bool {
     if letters > 3 || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let col_n = col
-        .bytes()
-        .fold(0u64, |n, b| n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1));
+    let col_n = col.bytes().fold(0u64, |n, b| {
+        n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
     let row_n = row.parse::<u64>().unwrap_or(0);
     (letters > 0 || !row.is_empty()) && col_n <= EXCEL_COLUMNS && row_n <= EXCEL_ROWS
 }
@@ -321,8 +324,7 @@ fn check_ods(xml: &[u8], limits: &Limits) -> Result<(), String> {
                 }
                 "table:table-row" => sheet.start_row(repeat(e, "number-rows-repeated")),
                 "table:table-cell" | "table:covered-table-cell" => {
-                    let has_value =
-                        attr(e, "value-type").is_some() || attr(e, "formula").is_some();
+                    let has_value = attr(e, "value-type").is_some() || attr(e, "formula").is_some();
                     sheet.start_cell(repeat(e, "number-columns-repeated"), has_value);
                     if empty {
                         sheet.end_cell();
@@ -519,8 +521,9 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
                 .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
         };
         let u32_at = |i: usize| {
-            data.get(i..i + 4)
-                .map_or(0, |b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            data.get(i..i + 4).map_or(0, |b| {
+                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            })
         };
         match typ {
             // BOF: a new substream.
@@ -595,7 +598,14 @@ mod tests {
         for ok in ["A1", "XFD1048576", "$B$2", "7", "C", "aa10"] {
             assert!(valid_ref(ok), "{ok}");
         }
-        for bad in ["AAAAAAAAAAAAAAAA2", "XFE1", "A1048577", "A99999999999", "ZZZZZZ1", "A-1"] {
+        for bad in [
+            "AAAAAAAAAAAAAAAA2",
+            "XFE1",
+            "A1048577",
+            "A99999999999",
+            "ZZZZZZ1",
+            "A-1",
+        ] {
             assert!(!valid_ref(bad), "{bad}");
         }
     }

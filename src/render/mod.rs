@@ -17,8 +17,8 @@ use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::score::Scored;
 pub use data::Paper;
-use report::{format_all, format_diagnostic};
 pub use fonts::Fonts;
+use report::{format_all, format_diagnostic};
 pub use world::{Engine, Templates};
 
 /// How a brief is typeset.

@@ -175,7 +175,9 @@ fn report_ignored(sheet: &Sheet, d: &mut Diagnostics) {
             ),
         }
     }
-    let unlisted = sheet.ignored_total.saturating_sub(sheet.ignored.len() as u64);
+    let unlisted = sheet
+        .ignored_total
+        .saturating_sub(sheet.ignored.len() as u64);
     if unlisted > 0 {
         d.error(
             Place::sheet(&sheet.name),

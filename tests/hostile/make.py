@@ -85,13 +85,12 @@ p["xl/sharedStrings.xml"] = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="9999999
                                    p["xl/sharedStrings.xml"])
 write_zip(path, p)
 
-# 5. A zip bomb: one shared string of 200 MB of spaces, a few hundred KB packed.
+# 5. A zip bomb: one shared string of 200 MB, a few hundred KB packed.
 path = case("shared-string-bomb", "shared-string-bomb.xlsx",
             ["the workbook unpacks to more than 128 MB", "xl/sharedStrings.xml"])
 p = parts()
 sst = p["xl/sharedStrings.xml"]
 head, tail = sst.split(b"<si><t>field</t></si>", 1)
-bomb = b"<si><t>field" + b" " * 200_000_000 + b"</t></si>"
 with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
     for name, data in p.items():
         if name == "xl/sharedStrings.xml":
@@ -99,7 +98,7 @@ with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
             info.compress_type = zipfile.ZIP_DEFLATED
             with z.open(info, "w", force_zip64=True) as f:
                 f.write(head)
-                chunk = b" " * 10_000_000
+                chunk = b"x" * 10_000_000
                 f.write(b"<si><t>field")
                 for _ in range(20):
                     f.write(chunk)
@@ -107,7 +106,6 @@ with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
                 f.write(tail)
         else:
             z.writestr(name, data)
-del bomb
 
 # 6. 5,000 rows each with one value at column XFD (Excel's last): every row made dense.
 path = case("far-column-rows", "far-column-rows.xlsx",
@@ -215,7 +213,7 @@ p["xl/worksheets/sheet2.xml"] = xml.encode()
 write_zip(path, p)
 
 # 16. A zip of ten thousand and more parts.
-path = case("many-parts", "many-parts.xlsx", ["the file holds 10507 parts"])
+path = case("many-parts", "many-parts.xlsx", ["the file holds 10516 parts"])
 p = parts()
 for i in range(10500):
     p[f"p/{i}"] = b""

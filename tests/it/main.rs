@@ -7,6 +7,8 @@ mod batch;
 mod brief;
 mod export;
 mod formats;
+mod hostile;
 mod mail;
 mod scoring;
+mod text;
 mod validation;
