@@ -9,8 +9,8 @@ use crate::render::Paper;
 
 /// Turns 4+1 Layer / DAPM assessment workbooks into client-ready PDF briefs.
 ///
-/// Exit status: 0 when every workbook is valid (and built), 1 when some workbook is
-/// invalid, 2 for usage or I/O errors.
+/// Exit status: 2 for usage or I/O errors; else 3 when `mail` did not deliver some message;
+/// else 1 when some workbook is invalid; else 0.
 #[derive(Debug, Parser)]
 #[command(name = "layerbrief", version, about, long_about = None)]
 pub struct Cli {

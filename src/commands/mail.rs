@@ -1,8 +1,8 @@
 //! Commands: `layerbrief mail`, which builds briefs as needed, writes .eml drafts and
 //! optionally sends them.
 //!
-//! Exit status: as `build` (0, 1 some workbook invalid, 2 usage or I/O); with `--send`, when
-//! deliveries fail, the number of messages that failed (each leaves its .eml in place).
+//! Exit status: 2 for usage or I/O errors; else 3 when some message was not delivered (each
+//! leaves its .eml in place); else 1 when some workbook was invalid; else 0.
 
 use std::path::{Path, PathBuf};
 
@@ -109,7 +109,7 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     }
     if failed_deliveries > 0 {
         eprintln!("{failed_deliveries} message(s) not delivered");
-        return Ok(Outcome::Undelivered(failed_deliveries.min(125) as u8));
+        return Ok(outcome.max(Outcome::Undelivered));
     }
     Ok(outcome)
 }

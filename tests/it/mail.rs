@@ -202,7 +202,7 @@ fn delivers_to_a_real_smtp_server_on_loopback() {
 }
 
 #[test]
-fn failed_delivery_leaves_the_eml_and_counts() {
+fn failed_delivery_leaves_the_eml_and_exits_3() {
     let tmp = scratch("smtp-down");
     let dir = tmp.path();
     let url = format!("smtp://127.0.0.1:{}", free_port());
@@ -220,7 +220,7 @@ fn failed_delivery_leaves_the_eml_and_counts() {
     );
     assert_eq!(
         o.status.code(),
-        Some(1),
+        Some(3),
         "one message failed: {}",
         stderr(&o)
     );
