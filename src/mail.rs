@@ -2,10 +2,13 @@
 //!
 //! Policy: a message is multipart/mixed: a plain-text body with an HTML alternative, both
 //! rendered by minijinja from `templates/email/`, and the PDF attached under an ASCII file
-//! name. Drafts carry `X-Unsent: 1` so mail clients open them for editing. Plain SMTP is
-//! allowed only to a loopback address; anywhere else the connection is TLS (smtps://) or
-//! upgraded with STARTTLS, and credentials come only from the environment.
-
+//! name. Drafts carry `X-Unsent: 1` so mail clients open them for editing. Every text that
+//! reaches a header (display names from the workbook or the command line, the subject) goes
+//! through [`header_text`] first: control characters, line breaks (LF, CR LF, U+2028…), tabs
+//! and other white space fold to single spaces and very long text is shortened, so no
+//! workbook text can break a header or make the mail library fail. Plain SMTP is allowed only
+//! to a loopback address; anywhere else the connection is TLS (smtps://) or upgraded with
+//! STARTTLS, and credentials come only from the environment.
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -23,24 +26,73 @@ use crate::score::Scored;
 /// Messages above this size (encoded) draw a warning: common gateway limits.
 pub const WARN_SIZE: usize = 10_000_000;
 
+/// Header text is cut to this many characters: a display name or subject this long is a
+/// mistake, and an unbroken ASCII word longer than a header line cannot be folded.
+pub const HEADER_TEXT_MAX: usize = 200;
+
+/// Folds text bound for a header to one line: every control character (C0, DEL, C1), line or
+/// paragraph break (LF, CR LF, U+0085, U+2028, U+2029), tab, other white space and bidi
+/// embedding, override or isolate control becomes a space; runs of spaces become one; the
+/// ends are trimmed; text longer than [`HEADER_TEXT_MAX`] characters is cut with `…`.
+pub fn header_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * HEADER_TEXT_MAX));
+    let mut count = 0;
+    let mut pending_space = false;
+    for c in text.chars() {
+        let blank = c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if blank {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        let need = if pending_space { 2 } else { 1 };
+        if count + need > HEADER_TEXT_MAX {
+            out.push('…');
+            return out;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+        count += need;
+    }
+    out
+}
+
+/// The mailbox with its display name folded by [`header_text`] (none when nothing is left).
+pub fn clean_mailbox(mb: &Mailbox) -> Mailbox {
+    let name = mb
+        .name
+        .as_deref()
+        .map(header_text)
+        .filter(|n| !n.is_empty());
+    Mailbox::new(name, mb.email.clone())
+}
+
 /// Who a message goes to.
 #[derive(Debug, Clone, Default)]
 pub struct Recipients {
+    /// `To:` recipients.
     pub to: Vec<Mailbox>,
+    /// `Cc:` recipients.
     pub cc: Vec<Mailbox>,
+    /// Blind copies.
     pub bcc: Vec<Mailbox>,
 }
 
 impl Recipients {
-    /// The workbook's Distribution sheet.
+    /// The workbook's Distribution sheet, display names folded by [`header_text`].
     pub fn from_distribution(s: &Scored) -> Result<Self, String> {
         let mut r = Self::default();
         for d in &s.assessment.distribution {
             let address = d
                 .email
+                .trim()
                 .parse()
-                .map_err(|e| format!("invalid address `{}`: {e}", d.email))?;
-            let mb = Mailbox::new(d.name.clone(), address);
+                .map_err(|e| format!("invalid address `{}`: {e}", header_text(&d.email)))?;
+            let mb = clean_mailbox(&Mailbox::new(d.name.clone(), address));
             match d.kind {
                 RecipientKind::To => r.to.push(mb),
                 RecipientKind::Cc => r.cc.push(mb),
@@ -50,18 +102,31 @@ impl Recipients {
         Ok(r)
     }
 
+    /// Nobody at all.
     pub fn is_empty(&self) -> bool {
         self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty()
+    }
+
+    /// The same recipients with every display name folded by [`header_text`].
+    pub fn cleaned(&self) -> Self {
+        let clean = |list: &[Mailbox]| list.iter().map(clean_mailbox).collect();
+        Self {
+            to: clean(&self.to),
+            cc: clean(&self.cc),
+            bcc: clean(&self.bcc),
+        }
     }
 }
 
 /// Parses a command-line address: `jane@example.com` or `Jane Doe <jane@example.com>`.
 pub fn parse_mailbox(flag: &str, text: &str) -> Result<Mailbox, String> {
     text.parse::<Mailbox>()
+        .map(|mb| clean_mailbox(&mb))
         .map_err(|e| format!("{flag} `{text}` is not an email address ({e})"))
 }
 
-/// The attachment's file name: ASCII only, e.g. `CoreWeave-4plus1-assessment-v1.3.pdf`.
+/// The attachment's file name: ASCII only, e.g. `CoreWeave-4plus1-assessment-v1.3.pdf`, at
+/// most 100 characters before `.pdf`.
 pub fn attachment_name(s: &Scored) -> String {
     let m = &s.assessment.meta;
     let raw = format!("{}-4plus1-assessment-{}", m.vendor, m.doc_version);
@@ -75,6 +140,7 @@ pub fn attachment_name(s: &Scored) -> String {
             out.push('-');
         }
     }
+    out.truncate(100);
     format!("{}.pdf", out.trim_matches('-'))
 }
 
@@ -146,7 +212,8 @@ fn render(templates: &Templates, name: &str, ctx: &serde_json::Value) -> Result<
     tpl.render(ctx).map_err(|e| format!("{}: {e}", file.origin))
 }
 
-/// Builds the message for one brief.
+/// Builds the message for one brief. Every mailbox and the subject are folded by
+/// [`header_text`] here, whatever the caller passed.
 pub fn compose(
     s: &Scored,
     pdf: Vec<u8>,
@@ -154,10 +221,12 @@ pub fn compose(
     recipients: &Recipients,
     templates: &Templates,
 ) -> Result<Message, String> {
+    let from = clean_mailbox(from);
+    let recipients = recipients.cleaned();
+    let recipients = &recipients;
     let attachment = attachment_name(s);
     let ctx = context(s, recipients, &attachment);
-    let subject = render(templates, "email/subject.txt.j2", &ctx)?;
-    let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+    let subject = header_text(&render(templates, "email/subject.txt.j2", &ctx)?);
     let text = render(templates, "email/body.txt.j2", &ctx)?;
     let html = render(templates, "email/body.html.j2", &ctx)?;
     let mut b = Message::builder().from(from.clone()).subject(subject);
@@ -239,6 +308,10 @@ pub fn send(transport: &SmtpTransport, message: &Message) -> Result<(), String> 
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
+    use lettre::Address;
+
     use super::*;
 
     #[test]
@@ -261,5 +334,96 @@ mod tests {
         assert!(parse_mailbox("--to", "jane")
             .unwrap_err()
             .starts_with("--to `jane` is not an email address"));
+    }
+    #[test]
+    fn header_text_folds_breaks_and_controls() {
+        assert_eq!(header_text("Layer\nAdvisory"), "Layer Advisory");
+        assert_eq!(header_text("Layer\r\nAdvisory"), "Layer Advisory");
+        assert_eq!(
+            header_text(" a\t\tb\u{2028}c\u{2029}d\u{85}e\u{0}f\u{7f}g "),
+            "a b c d e f g"
+        );
+        assert_eq!(header_text("x\u{202E}y\u{2066}z"), "x y z");
+        assert_eq!(header_text("Zoë Ø \"Q\" <x>"), "Zoë Ø \"Q\" <x>");
+        assert_eq!(header_text("\n\r\t"), "");
+        let long = header_text(&"a".repeat(5000));
+        assert_eq!(long.chars().count(), HEADER_TEXT_MAX + 1);
+        assert!(long.ends_with('…'));
+        let words = header_text(&"Zoë ".repeat(1000));
+        assert!(words.chars().count() <= HEADER_TEXT_MAX + 1, "{words}");
+    }
+
+    fn coreweave() -> Scored {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/coreweave.xlsx");
+        let Ok(p) = crate::pipeline::prepare(&path, None) else {
+            panic!("{} does not prepare", path.display())
+        };
+        p.scored
+    }
+
+    fn headers(bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes);
+        let end = text.find("\r\n\r\n").expect("a header block");
+        text[..end + 2].to_string()
+    }
+
+    /// Every header line ends in CR LF, has no other CR or LF, and fits in 998 octets.
+    fn assert_well_formed(h: &str) {
+        for line in h.split_inclusive("\r\n") {
+            let body = line.strip_suffix("\r\n").expect("CR LF line ends");
+            assert!(!body.contains(['\r', '\n']), "bare line break in {line:?}");
+            assert!(body.len() <= 998, "line of {} octets", body.len());
+            assert!(body.is_ascii(), "8-bit header {body:?}");
+        }
+    }
+
+    #[test]
+    fn any_workbook_text_composes() {
+        let mut s = coreweave();
+        let templates = Templates::embedded();
+        let nasty = [
+            "Layer\nAdvisory",
+            "Layer\r\nAdvisory",
+            "Tab\there",
+            "Line\u{2028}separator\u{2029}para",
+            "Zoë Ø",
+            "\"Quoted\" <angle> (paren), semi; colon: back\\slash",
+            "\u{0}\u{1}\u{1b}[31mred\u{7f}\u{85}",
+            "\u{202E}evil",
+            "   ",
+            "",
+        ];
+        let long_ascii = "a".repeat(5000);
+        let long_words = "Zoë Ø ".repeat(2000);
+        let from_address: Address = "briefs@example.com".parse().unwrap();
+        for (i, text) in nasty
+            .iter()
+            .copied()
+            .chain([long_ascii.as_str(), long_words.as_str()])
+            .enumerate()
+        {
+            s.assessment.meta.publisher = text.to_string();
+            s.assessment.meta.vendor = format!("Vendor {text}");
+            let from = Mailbox::new(Some(text.to_string()), from_address.clone());
+            let recipients = Recipients {
+                to: vec![Mailbox::new(
+                    Some(text.to_string()),
+                    "to@example.com".parse().unwrap(),
+                )],
+                cc: vec![Mailbox::new(
+                    Some(text.to_string()),
+                    "cc@example.com".parse().unwrap(),
+                )],
+                bcc: vec![Mailbox::new(
+                    Some(text.to_string()),
+                    "bcc@example.com".parse().unwrap(),
+                )],
+            };
+            let m = compose(&s, b"%PDF".to_vec(), &from, &recipients, &templates)
+                .unwrap_or_else(|e| panic!("case {i}: {e}"));
+            let draft = headers(&m.formatted());
+            assert_well_formed(&draft);
+            assert!(draft.contains("X-Unsent: 1\r\n"), "case {i}");
+        }
     }
 }

@@ -1,13 +1,18 @@
 //! Commands: `layerbrief mail`, which builds briefs as needed, writes .eml drafts and
 //! optionally sends them.
 //!
+//! Policy: each brief is one message, composed, written and sent on its own: an error with
+//! one message (composing it, writing its draft, sending it) is reported for that message
+//! only, and the others go ahead.
+//!
 //! Exit status: 2 for usage or I/O errors; else 3 when some message was not delivered (each
 //! leaves its .eml in place); else 1 when some workbook was invalid; else 0.
 
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use lettre::message::Mailbox;
-use lettre::{Message, SmtpTransport};
+use lettre::{Address, Message, SmtpTransport};
 
 use super::build::brief_config;
 use super::{batch_outcome, load_templates, report_input_errors, Fatal, Outcome};
@@ -94,9 +99,12 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
             target,
             config.methodology,
             engine.templates(),
-        )? {
+        ) {
             Ok(d) => d,
             Err(o) => {
+                if settings.transport.is_some() && o == Outcome::Failure {
+                    failed_deliveries += 1;
+                }
                 outcome = outcome.max(o);
                 continue;
             }
@@ -114,26 +122,28 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     Ok(outcome)
 }
 
-/// Composes the message of one brief and writes it as an .eml beside the PDF. The inner
-/// error is the outcome of a brief that got no draft (reported already); the outer one
-/// stops the command.
+/// Composes the message of one brief and writes it as an .eml beside the PDF. The error is
+/// the outcome of a brief that got no draft, already reported.
 fn draft(
     settings: &Settings,
     source: &Path,
     pdf_path: &Path,
     methodology: Option<&Ruleset>,
     templates: &Templates,
-) -> Result<Result<Draft, Outcome>, Fatal> {
-    let p = match prepare(source, methodology) {
-        Ok(p) => p,
-        Err(rej) => {
-            rej.report();
-            return Ok(Err(Outcome::Invalid));
-        }
+) -> Result<Draft, Outcome> {
+    let fail = |what: String| {
+        eprintln!("error: {what}");
+        Outcome::Failure
     };
+    let p = prepare(source, methodology).map_err(|rej| {
+        rej.report();
+        Outcome::Invalid
+    })?;
     let s = &p.scored;
+    let eml = pdf_path.with_extension("eml");
     let recipients = if settings.to.is_empty() && settings.cc.is_empty() {
-        Recipients::from_distribution(s).map_err(Fatal)?
+        Recipients::from_distribution(s)
+            .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?
     } else {
         Recipients {
             to: settings.to.clone(),
@@ -141,49 +151,56 @@ fn draft(
             bcc: Vec::new(),
         }
     };
-    let sender = settings.from.clone().unwrap_or_else(|| {
-        Mailbox::new(
-            Some(s.assessment.meta.publisher.clone()),
-            "briefs@localhost".parse().expect("valid address"),
-        )
-    });
-    let pdf = std::fs::read(pdf_path).map_err(|e| Fatal(format!("{}: {e}", pdf_path.display())))?;
-    let message = match mail::compose(s, pdf, &sender, &recipients, templates) {
-        Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {}: {e}", source.display());
-            return Ok(Err(Outcome::Failure));
+    let sender = match &settings.from {
+        Some(f) => f.clone(),
+        None => {
+            let address = Address::new("briefs", "localhost")
+                .map_err(|e| fail(format!("the default sender: {e}")))?;
+            Mailbox::new(Some(s.assessment.meta.publisher.clone()), address)
+        }
+    };
+    let pdf = std::fs::read(pdf_path)
+        .map_err(|e| fail(format!("{}: {e}; no draft written", pdf_path.display())))?;
+    // Header text is folded before the mail library sees it; should it still panic on some
+    // input, that is this message's failure, not the batch's.
+    let message = catch_unwind(AssertUnwindSafe(|| {
+        mail::compose(s, pdf, &sender, &recipients, templates)
+    }));
+    let message = match message {
+        Ok(Ok(m)) => m,
+        Ok(Err(e)) => return Err(fail(format!("{}: {e}; no draft written", source.display()))),
+        Err(_) => {
+            return Err(fail(format!(
+            "{}: composing the message failed unexpectedly (a bug in layerbrief); no draft written",
+            source.display()
+        )))
         }
     };
     let bytes = message.formatted();
-    let eml = pdf_path.with_extension("eml");
-    if bytes.len() as u64 > settings.max_size {
-        eprintln!(
-            "error: {}: the message is {:.1} MB encoded, above --max-size {:.1} MB; not written",
+    let size = bytes.len();
+    if size as u64 > settings.max_size {
+        return Err(fail(format!(
+            "{}: the message is {:.1} MB encoded, above --max-size {:.1} MB; not written",
             eml.display(),
-            bytes.len() as f64 / 1e6,
+            size as f64 / 1e6,
             settings.max_size as f64 / 1e6
-        );
-        return Ok(Err(Outcome::Failure));
+        )));
     }
-    if bytes.len() > mail::WARN_SIZE {
+    if size > mail::WARN_SIZE {
         eprintln!(
             "warning: {}: {:.1} MB encoded; many mail gateways refuse messages above 10 MB",
             eml.display(),
-            bytes.len() as f64 / 1e6
+            size as f64 / 1e6
         );
     }
-    write_atomic(&eml, &bytes).map_err(|e| Fatal(format!("{}: {e}", eml.display())))?;
-    eprintln!(
-        "wrote {} ({} KiB)",
-        eml.display(),
-        bytes.len().div_ceil(1024)
-    );
-    Ok(Ok(Draft {
+    write_atomic(&eml, &bytes)
+        .map_err(|e| fail(format!("{}: {e}; not written, not sent", eml.display())))?;
+    eprintln!("wrote {} ({} KiB)", eml.display(), size.div_ceil(1024));
+    Ok(Draft {
         message,
         recipients,
         eml,
-    }))
+    })
 }
 
 /// Sends one draft; whether it was delivered (failures are reported).
