@@ -160,6 +160,9 @@ pub struct MailArgs {
     /// smtps://host:port. Credentials come from LAYERBRIEF_SMTP_USER / LAYERBRIEF_SMTP_PASSWORD
     #[arg(long, value_name = "URL")]
     pub smtp: Option<String>,
+    /// Send again, with a new Message-ID, briefs the sent log says these recipients already have
+    #[arg(long, requires = "send")]
+    pub resend: bool,
     /// Refuse messages larger than this when encoded (e.g. 25MB, 500KB)
     #[arg(long, value_name = "SIZE", default_value = "25MB", value_parser = parse_size)]
     pub max_size: u64,
