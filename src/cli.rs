@@ -9,8 +9,8 @@ use crate::render::Paper;
 
 /// Turns 4+1 Layer / DAPM assessment workbooks into client-ready PDF briefs.
 ///
-/// Exit status: 0 when every workbook is valid (and built), 1 when some workbook is
-/// invalid, 2 for usage or I/O errors.
+/// Exit status: 2 for usage or I/O errors; else 3 when `mail` did not deliver some message;
+/// else 1 when some workbook is invalid; else 0.
 #[derive(Debug, Parser)]
 #[command(name = "layerbrief", version, about, long_about = None)]
 pub struct Cli {
@@ -205,6 +205,9 @@ pub struct MailArgs {
     /// smtps://host:port. Credentials come from LAYERBRIEF_SMTP_USER / LAYERBRIEF_SMTP_PASSWORD
     #[arg(long, value_name = "URL")]
     pub smtp: Option<String>,
+    /// Send again, with a new Message-ID, briefs the sent log says these recipients already have
+    #[arg(long, requires = "send")]
+    pub resend: bool,
     /// Refuse messages larger than this when encoded (e.g. 25MB, 500KB)
     #[arg(long, value_name = "SIZE", default_value = "25MB", value_parser = parse_size)]
     pub max_size: u64,

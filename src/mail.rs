@@ -1,21 +1,40 @@
-//! After stage 5, mail: briefs as MIME drafts (.eml) and SMTP delivery.
+//! After stage 5, mail: briefs as MIME drafts (.eml), SMTP delivery, and the sent log.
 //!
-//! Policy: a message is multipart/mixed: a plain-text body with an HTML alternative, both
-//! rendered by minijinja from `templates/email/`, and the PDF attached under an ASCII file
-//! name. Drafts carry `X-Unsent: 1` so mail clients open them for editing. Plain SMTP is
-//! allowed only to a loopback address; anywhere else the connection is TLS (smtps://) or
-//! upgraded with STARTTLS, and credentials come only from the environment.
+//! Policy:
+//! - A message is multipart/mixed: a plain-text body with an HTML alternative, both rendered
+//!   by minijinja from `templates/email/`, and the PDF attached under an ASCII file name.
+//! - Every text that reaches a header (display names from the workbook or the command line,
+//!   the subject) goes through [`header_text`] first: control characters, line breaks (LF,
+//!   CR LF, U+2028…), tabs and other white space fold to single spaces and very long text is
+//!   shortened, so no workbook text can break a header or make the mail library fail.
+//! - Each message is composed once, in two forms: the draft (`.eml`), with `X-Unsent: 1` and
+//!   the `Bcc:` header so the analyst sees every recipient, and the delivered form, with
+//!   neither. Both carry the same `Message-ID`, derived from the PDF's hash, the recipients
+//!   and a resend counter ([`message_id`]): the same draft written twice has the same id.
+//! - Delivery is one SMTP transaction per recipient, so a server refusing one address never
+//!   holds back the others; Bcc recipients are reached through the envelope only.
+//! - The sent log (`.layerbrief-sent.json` in the output folder, [`SentLog`]) records each
+//!   delivery with the recipients actually served; a brief whose PDF is unchanged is not sent
+//!   again to a recipient who already has it, unless a resend is asked for.
+//! - Plain SMTP is allowed only to a loopback address; anywhere else the connection is TLS
+//!   (smtps://) or upgraded with STARTTLS, and credentials come only from the environment.
 
+use std::collections::BTreeSet;
 use std::net::IpAddr;
+use std::path::Path;
 use std::time::Duration;
 
-use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::address::{Address, Envelope};
+use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use sha2::{Digest, Sha256};
 
 use crate::model::{date_long, RecipientKind};
+use crate::output::write_atomic;
 use crate::render::Templates;
 use crate::ruleset;
 use crate::score::Scored;
@@ -23,24 +42,76 @@ use crate::score::Scored;
 /// Messages above this size (encoded) draw a warning: common gateway limits.
 pub const WARN_SIZE: usize = 10_000_000;
 
+/// The sent log's file name in the output folder (`.layerbrief-` names are this tool's own).
+pub const SENT_LOG: &str = ".layerbrief-sent.json";
+
+/// Header text is cut to this many characters: a display name or subject this long is a
+/// mistake, and an unbroken ASCII word longer than a header line cannot be folded.
+pub const HEADER_TEXT_MAX: usize = 200;
+
+/// Folds text bound for a header to one line: every control character (C0, DEL, C1), line or
+/// paragraph break (LF, CR LF, U+0085, U+2028, U+2029), tab, other white space and bidi
+/// embedding, override or isolate control becomes a space; runs of spaces become one; the
+/// ends are trimmed; text longer than [`HEADER_TEXT_MAX`] characters is cut with `…`.
+pub fn header_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(4 * HEADER_TEXT_MAX));
+    let mut count = 0;
+    let mut pending_space = false;
+    for c in text.chars() {
+        let blank = c.is_control()
+            || c.is_whitespace()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+        if blank {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        let need = if pending_space { 2 } else { 1 };
+        if count + need > HEADER_TEXT_MAX {
+            out.push('…');
+            return out;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        out.push(c);
+        count += need;
+    }
+    out
+}
+
+/// The mailbox with its display name folded by [`header_text`] (none when nothing is left).
+pub fn clean_mailbox(mb: &Mailbox) -> Mailbox {
+    let name = mb
+        .name
+        .as_deref()
+        .map(header_text)
+        .filter(|n| !n.is_empty());
+    Mailbox::new(name, mb.email.clone())
+}
+
 /// Who a message goes to.
 #[derive(Debug, Clone, Default)]
 pub struct Recipients {
+    /// `To:` recipients.
     pub to: Vec<Mailbox>,
+    /// `Cc:` recipients.
     pub cc: Vec<Mailbox>,
+    /// Blind copies: in the draft's `Bcc:` header, reached through the envelope when sent.
     pub bcc: Vec<Mailbox>,
 }
 
 impl Recipients {
-    /// The workbook's Distribution sheet.
+    /// The workbook's Distribution sheet, display names folded by [`header_text`].
     pub fn from_distribution(s: &Scored) -> Result<Self, String> {
         let mut r = Self::default();
         for d in &s.assessment.distribution {
             let address = d
                 .email
+                .trim()
                 .parse()
-                .map_err(|e| format!("invalid address `{}`: {e}", d.email))?;
-            let mb = Mailbox::new(d.name.clone(), address);
+                .map_err(|e| format!("invalid address `{}`: {e}", header_text(&d.email)))?;
+            let mb = clean_mailbox(&Mailbox::new(d.name.clone(), address));
             match d.kind {
                 RecipientKind::To => r.to.push(mb),
                 RecipientKind::Cc => r.cc.push(mb),
@@ -50,18 +121,60 @@ impl Recipients {
         Ok(r)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.to.is_empty() && self.cc.is_empty() && self.bcc.is_empty()
+    /// The same recipients with every display name folded by [`header_text`].
+    pub fn cleaned(&self) -> Self {
+        let clean = |list: &[Mailbox]| list.iter().map(clean_mailbox).collect();
+        Self {
+            to: clean(&self.to),
+            cc: clean(&self.cc),
+            bcc: clean(&self.bcc),
+        }
     }
+
+    /// Every distinct address (To, then Cc, then Bcc), compared without regard to case: one
+    /// SMTP transaction each.
+    pub fn addresses(&self) -> Vec<Address> {
+        let mut seen = BTreeSet::new();
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .chain(&self.bcc)
+            .filter(|mb| seen.insert(address_key(&mb.email)))
+            .map(|mb| mb.email.clone())
+            .collect()
+    }
+
+    /// The addresses of those whose key ([`address_key`]) is in `keys`, kind by kind: what
+    /// the sent log records.
+    pub fn only(&self, keys: &BTreeSet<String>) -> SentTo {
+        let pick = |list: &[Mailbox]| {
+            list.iter()
+                .filter(|mb| keys.contains(&address_key(&mb.email)))
+                .map(|mb| mb.email.to_string())
+                .collect()
+        };
+        SentTo {
+            to: pick(&self.to),
+            cc: pick(&self.cc),
+            bcc: pick(&self.bcc),
+        }
+    }
+}
+
+/// How an address is compared with those in the sent log: lower case.
+pub fn address_key(a: &Address) -> String {
+    a.to_string().to_lowercase()
 }
 
 /// Parses a command-line address: `jane@example.com` or `Jane Doe <jane@example.com>`.
 pub fn parse_mailbox(flag: &str, text: &str) -> Result<Mailbox, String> {
     text.parse::<Mailbox>()
+        .map(|mb| clean_mailbox(&mb))
         .map_err(|e| format!("{flag} `{text}` is not an email address ({e})"))
 }
 
-/// The attachment's file name: ASCII only, e.g. `CoreWeave-4plus1-assessment-v1.3.pdf`.
+/// The attachment's file name: ASCII only, e.g. `CoreWeave-4plus1-assessment-v1.3.pdf`, at
+/// most 100 characters before `.pdf`.
 pub fn attachment_name(s: &Scored) -> String {
     let m = &s.assessment.meta;
     let raw = format!("{}-4plus1-assessment-{}", m.vendor, m.doc_version);
@@ -75,7 +188,40 @@ pub fn attachment_name(s: &Scored) -> String {
             out.push('-');
         }
     }
+    out.truncate(100);
     format!("{}.pdf", out.trim_matches('-'))
+}
+
+/// The `Message-ID` of a brief's message: `<{32 hex}@{sender's domain}>`, the hex the start
+/// of SHA-256 over the PDF's hash, the sorted recipient addresses (lower case) and the resend
+/// counter. The same PDF to the same people gives the same id; a resend a new one.
+pub fn message_id(
+    pdf_sha256: &str,
+    recipients: &Recipients,
+    resend: u32,
+    sender: &Address,
+) -> String {
+    let mut keys: Vec<String> = recipients.addresses().iter().map(address_key).collect();
+    keys.sort();
+    let mut h = Sha256::new();
+    h.update(pdf_sha256.as_bytes());
+    for k in &keys {
+        h.update(b"\n");
+        h.update(k.as_bytes());
+    }
+    h.update(format!("\nresend {resend}").as_bytes());
+    let hex = format!("{:x}", h.finalize());
+    let domain = sender.domain();
+    let domain = if !domain.is_empty()
+        && domain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b))
+    {
+        domain
+    } else {
+        "layerbrief.invalid"
+    };
+    format!("<{}@{domain}>", &hex[..32])
 }
 
 fn context(s: &Scored, recipients: &Recipients, attachment: &str) -> serde_json::Value {
@@ -146,21 +292,39 @@ fn render(templates: &Templates, name: &str, ctx: &serde_json::Value) -> Result<
     tpl.render(ctx).map_err(|e| format!("{}: {e}", file.origin))
 }
 
-/// Builds the message for one brief.
+/// One brief's message, composed once, in its two forms.
+#[derive(Debug, Clone)]
+pub struct Composed {
+    /// The `Message-ID` both forms carry.
+    pub message_id: String,
+    /// The `.eml` draft: `X-Unsent: 1` and the `Bcc:` header.
+    pub draft: Vec<u8>,
+    /// What is delivered: no `X-Unsent`, no `Bcc:`.
+    pub delivered: Vec<u8>,
+}
+
+/// Builds the message for one brief. Every mailbox and the subject are folded by
+/// [`header_text`] here, whatever the caller passed.
 pub fn compose(
     s: &Scored,
     pdf: Vec<u8>,
     from: &Mailbox,
     recipients: &Recipients,
     templates: &Templates,
-) -> Result<Message, String> {
+    message_id: &str,
+) -> Result<Composed, String> {
+    let from = clean_mailbox(from);
+    let recipients = recipients.cleaned();
     let attachment = attachment_name(s);
-    let ctx = context(s, recipients, &attachment);
-    let subject = render(templates, "email/subject.txt.j2", &ctx)?;
-    let subject = subject.split_whitespace().collect::<Vec<_>>().join(" ");
+    let ctx = context(s, &recipients, &attachment);
+    let subject = header_text(&render(templates, "email/subject.txt.j2", &ctx)?);
     let text = render(templates, "email/body.txt.j2", &ctx)?;
     let html = render(templates, "email/body.html.j2", &ctx)?;
-    let mut b = Message::builder().from(from.clone()).subject(subject);
+    let mut b = Message::builder()
+        .from(from.clone())
+        .subject(subject)
+        .message_id(Some(message_id.to_string()))
+        .keep_bcc();
     for mb in &recipients.to {
         b = b.to(mb.clone());
     }
@@ -174,22 +338,26 @@ pub fn compose(
         HeaderName::new_from_ascii_str("X-Unsent"),
         "1".into(),
     ));
+    // Delivery builds its own envelope per recipient; this one only satisfies the builder,
+    // which wants one even for a draft that names nobody yet.
+    let envelope = Envelope::new(Some(from.email.clone()), vec![from.email.clone()])
+        .map_err(|e| e.to_string())?;
     let pdf_type = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
     let body = MultiPart::mixed()
         .multipart(MultiPart::alternative_plain_html(text, html))
         .singlepart(Attachment::new(attachment).body(pdf, pdf_type));
-    // A message without a To header is a valid draft; lettre wants an envelope, so give it
-    // the sender when nobody is named yet.
-    let b = if recipients.is_empty() {
-        let env =
-            lettre::address::Envelope::new(Some(from.email.clone()), vec![from.email.clone()])
-                .map_err(|e| e.to_string())?;
-        b.envelope(env)
-    } else {
-        b
-    };
-    b.multipart(body)
-        .map_err(|e| format!("cannot build the message: {e}"))
+    let draft = b
+        .envelope(envelope)
+        .multipart(body)
+        .map_err(|e| format!("cannot build the message: {e}"))?;
+    let mut sent = draft.clone();
+    sent.headers_mut().remove::<header::Bcc>();
+    sent.headers_mut().remove_raw("X-Unsent");
+    Ok(Composed {
+        message_id: message_id.to_string(),
+        draft: draft.formatted(),
+        delivered: sent.formatted(),
+    })
 }
 
 /// The SMTP transport for `url`, with credentials from the environment.
@@ -229,12 +397,161 @@ pub fn transport(url: &str) -> Result<SmtpTransport, String> {
     Ok(builder.timeout(Some(Duration::from_secs(30))).build())
 }
 
-/// Delivers one message.
-pub fn send(transport: &SmtpTransport, message: &Message) -> Result<(), String> {
+/// Why one recipient's transaction did not deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendError {
+    /// The server answered with a refusal; its reply, e.g. `550 5.1.1 no such user`. Other
+    /// recipients may still be accepted.
+    Refused(String),
+    /// No usable answer (connection, TLS, network, protocol): the server cannot be reached,
+    /// so further recipients would fail the same way.
+    Failed(String),
+}
+
+/// Delivers `bytes` to one recipient, in its own SMTP transaction.
+pub fn send_to(
+    transport: &SmtpTransport,
+    from: &Address,
+    rcpt: &Address,
+    bytes: &[u8],
+) -> Result<(), SendError> {
+    let envelope = Envelope::new(Some(from.clone()), vec![rcpt.clone()])
+        .map_err(|e| SendError::Failed(e.to_string()))?;
     transport
-        .send(message)
+        .send_raw(&envelope, bytes)
         .map(|_| ())
-        .map_err(|e| e.to_string())
+        .map_err(|e| match (e.status(), std::error::Error::source(&e)) {
+            (Some(code), Some(reply)) => SendError::Refused(format!("{code} {reply}")),
+            (Some(code), None) => SendError::Refused(code.to_string()),
+            (None, _) => SendError::Failed(e.to_string()),
+        })
+}
+
+/// Recipient addresses of one delivery, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentTo {
+    /// `To:` addresses served.
+    pub to: Vec<String>,
+    /// `Cc:` addresses served.
+    pub cc: Vec<String>,
+    /// Blind-copy addresses served.
+    pub bcc: Vec<String>,
+}
+
+impl SentTo {
+    /// The keys ([`address_key`]) of every address.
+    pub fn keys(&self) -> BTreeSet<String> {
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .chain(&self.bcc)
+            .map(|a| a.to_lowercase())
+            .collect()
+    }
+}
+
+/// One delivered message in the sent log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sent {
+    /// The `Message-ID` header sent.
+    pub message_id: String,
+    /// The workbook's assessment_id.
+    pub assessment_id: String,
+    /// The draft, as the command printed its path.
+    pub eml: String,
+    /// SHA-256 of the attached PDF.
+    pub pdf_sha256: String,
+    /// The recipients the server accepted (refused ones are not listed).
+    pub recipients: SentTo,
+    /// When, RFC 3339 in UTC.
+    pub sent_at: String,
+    /// The resend counter the Message-ID was derived from (0 for a first sending).
+    pub resend: u32,
+}
+
+/// What the sent log knows about one assessment's PDF.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct History {
+    /// Keys ([`address_key`]) of every recipient who already has this PDF.
+    pub served: BTreeSet<String>,
+    /// The latest delivery's time.
+    pub last_sent_at: Option<String>,
+    /// The highest resend counter used.
+    pub resend: Option<u32>,
+}
+
+const SENT_FORMAT: u32 = 1;
+
+/// The sent log of an output folder: every delivered message, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentLog {
+    format: u32,
+    /// The deliveries.
+    pub messages: Vec<Sent>,
+}
+
+impl Default for SentLog {
+    fn default() -> Self {
+        Self {
+            format: SENT_FORMAT,
+            messages: Vec::new(),
+        }
+    }
+}
+
+impl SentLog {
+    /// Reads the log at `path`; a missing file is an empty log. An unreadable or corrupt one is
+    /// an error: treating it as empty would send every brief again.
+    pub fn load(path: &Path) -> Result<Self, String> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
+            Err(e) => return Err(format!("{}: unreadable ({e})", path.display())),
+        };
+        match serde_json::from_slice::<SentLog>(&bytes) {
+            Ok(log) if log.format == SENT_FORMAT => Ok(log),
+            Ok(log) => Err(format!(
+                "{}: a sent log of format {}, which this version does not read",
+                path.display(),
+                log.format
+            )),
+            Err(e) => Err(format!("{}: not a sent log ({e})", path.display())),
+        }
+    }
+
+    /// Writes the log atomically (temporary file, then rename).
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
+        bytes.push(b'\n');
+        write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// What was already sent of this assessment's PDF.
+    pub fn history(&self, assessment_id: &str, pdf_sha256: &str) -> History {
+        let mut h = History::default();
+        for m in self
+            .messages
+            .iter()
+            .filter(|m| m.assessment_id == assessment_id && m.pdf_sha256 == pdf_sha256)
+        {
+            h.served.extend(m.recipients.keys());
+            if h.last_sent_at.as_deref() < Some(m.sent_at.as_str()) {
+                h.last_sent_at = Some(m.sent_at.clone());
+            }
+            h.resend = h.resend.max(Some(m.resend));
+        }
+        h
+    }
+
+    /// Adds one delivery.
+    pub fn record(&mut self, sent: Sent) {
+        self.messages.push(sent);
+    }
+}
+
+/// Now, RFC 3339 in UTC to the second, e.g. `2026-11-30T10:00:00Z`.
+pub fn now_rfc3339() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 #[cfg(test)]
@@ -261,5 +578,167 @@ mod tests {
         assert!(parse_mailbox("--to", "jane")
             .unwrap_err()
             .starts_with("--to `jane` is not an email address"));
+    }
+
+    #[test]
+    fn header_text_folds_breaks_and_controls() {
+        assert_eq!(header_text("Layer\nAdvisory"), "Layer Advisory");
+        assert_eq!(header_text("Layer\r\nAdvisory"), "Layer Advisory");
+        assert_eq!(
+            header_text(" a\t\tb\u{2028}c\u{2029}d\u{85}e\u{0}f\u{7f}g "),
+            "a b c d e f g"
+        );
+        assert_eq!(header_text("x\u{202E}y\u{2066}z"), "x y z");
+        assert_eq!(header_text("Zoë Ø \"Q\" <x>"), "Zoë Ø \"Q\" <x>");
+        assert_eq!(header_text("\n\r\t"), "");
+        let long = header_text(&"a".repeat(5000));
+        assert_eq!(long.chars().count(), HEADER_TEXT_MAX + 1);
+        assert!(long.ends_with('…'));
+        let words = header_text(&"Zoë ".repeat(1000));
+        assert!(words.chars().count() <= HEADER_TEXT_MAX + 1, "{words}");
+    }
+
+    fn coreweave() -> Scored {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/coreweave.xlsx");
+        let wb = crate::load::load(&path).expect("the CoreWeave workbook loads");
+        let Ok(v) = crate::validate::validate(&wb) else {
+            panic!("{} is not valid", path.display())
+        };
+        let rs = crate::ruleset::find("v1.3").expect("ruleset v1.3");
+        crate::score::score(&v.assessment, rs)
+    }
+
+    fn headers(bytes: &[u8]) -> String {
+        let text = String::from_utf8_lossy(bytes);
+        let end = text.find("\r\n\r\n").expect("a header block");
+        text[..end + 2].to_string()
+    }
+
+    /// Every header line ends in CR LF, has no other CR or LF, and fits in 998 octets.
+    fn assert_well_formed(h: &str) {
+        for line in h.split_inclusive("\r\n") {
+            let body = line.strip_suffix("\r\n").expect("CR LF line ends");
+            assert!(!body.contains(['\r', '\n']), "bare line break in {line:?}");
+            assert!(body.len() <= 998, "line of {} octets", body.len());
+            assert!(body.is_ascii(), "8-bit header {body:?}");
+        }
+    }
+
+    #[test]
+    fn any_workbook_text_composes() {
+        let mut s = coreweave();
+        let templates = Templates::embedded();
+        let nasty = [
+            "Layer\nAdvisory",
+            "Layer\r\nAdvisory",
+            "Tab\there",
+            "Line\u{2028}separator\u{2029}para",
+            "Zoë Ø",
+            "\"Quoted\" <angle> (paren), semi; colon: back\\slash",
+            "\u{0}\u{1}\u{1b}[31mred\u{7f}\u{85}",
+            "\u{202E}evil",
+            "   ",
+            "",
+        ];
+        let long_ascii = "a".repeat(5000);
+        let long_words = "Zoë Ø ".repeat(2000);
+        let from_address: Address = "briefs@example.com".parse().unwrap();
+        for (i, text) in nasty
+            .iter()
+            .copied()
+            .chain([long_ascii.as_str(), long_words.as_str()])
+            .enumerate()
+        {
+            s.assessment.meta.publisher = text.to_string();
+            s.assessment.meta.vendor = format!("Vendor {text}");
+            let from = Mailbox::new(Some(text.to_string()), from_address.clone());
+            let recipients = Recipients {
+                to: vec![Mailbox::new(
+                    Some(text.to_string()),
+                    "to@example.com".parse().unwrap(),
+                )],
+                cc: vec![Mailbox::new(
+                    Some(text.to_string()),
+                    "cc@example.com".parse().unwrap(),
+                )],
+                bcc: vec![Mailbox::new(
+                    Some(text.to_string()),
+                    "bcc@example.com".parse().unwrap(),
+                )],
+            };
+            let id = message_id("abc", &recipients, 0, &from_address);
+            let m = compose(&s, b"%PDF".to_vec(), &from, &recipients, &templates, &id)
+                .unwrap_or_else(|e| panic!("case {i}: {e}"));
+            let draft = headers(&m.draft);
+            let sent = headers(&m.delivered);
+            assert_well_formed(&draft);
+            assert_well_formed(&sent);
+            assert!(draft.contains("X-Unsent: 1\r\n"), "case {i}");
+            assert!(draft.contains("Bcc: "), "case {i}");
+            assert!(!sent.contains("X-Unsent"), "case {i}");
+            assert!(!sent.contains("Bcc:"), "case {i}");
+            assert!(draft.contains(&format!("Message-ID: {id}\r\n")), "case {i}");
+            assert!(sent.contains(&format!("Message-ID: {id}\r\n")), "case {i}");
+        }
+    }
+
+    #[test]
+    fn message_ids_follow_pdf_recipients_and_resends() {
+        let sender: Address = "keith@example.com".parse().unwrap();
+        let r = |list: &[&str]| Recipients {
+            to: list.iter().map(|a| a.parse().unwrap()).collect(),
+            ..Recipients::default()
+        };
+        let id = message_id("h1", &r(&["a@x.example", "b@x.example"]), 0, &sender);
+        assert!(id.starts_with('<') && id.ends_with("@example.com>"), "{id}");
+        assert_eq!(id.len(), "<@example.com>".len() + 32);
+        assert_eq!(
+            id,
+            message_id("h1", &r(&["B@x.example", "a@x.example"]), 0, &sender)
+        );
+        assert_ne!(
+            id,
+            message_id("h2", &r(&["a@x.example", "b@x.example"]), 0, &sender)
+        );
+        assert_ne!(id, message_id("h1", &r(&["a@x.example"]), 0, &sender));
+        assert_ne!(
+            id,
+            message_id("h1", &r(&["a@x.example", "b@x.example"]), 1, &sender)
+        );
+    }
+
+    #[test]
+    fn sent_log_history() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join(SENT_LOG);
+        assert_eq!(SentLog::load(&path).unwrap(), SentLog::default());
+        let mut log = SentLog::default();
+        let sent = |to: &[&str], at: &str, resend: u32| Sent {
+            message_id: "<x@example.com>".into(),
+            assessment_id: "coreweave".into(),
+            eml: "out/coreweave.eml".into(),
+            pdf_sha256: "h1".into(),
+            recipients: SentTo {
+                to: to.iter().map(|a| a.to_string()).collect(),
+                ..SentTo::default()
+            },
+            sent_at: at.into(),
+            resend,
+        };
+        log.record(sent(&["A@x.example"], "2026-11-30T10:00:00Z", 0));
+        log.record(sent(&["b@x.example"], "2026-11-30T11:00:00Z", 1));
+        log.save(&path).unwrap();
+        let back = SentLog::load(&path).unwrap();
+        assert_eq!(back, log);
+        let h = back.history("coreweave", "h1");
+        assert_eq!(
+            h.served,
+            BTreeSet::from(["a@x.example".to_string(), "b@x.example".to_string()])
+        );
+        assert_eq!(h.last_sent_at.as_deref(), Some("2026-11-30T11:00:00Z"));
+        assert_eq!(h.resend, Some(1));
+        assert_eq!(back.history("coreweave", "h2"), History::default());
+        std::fs::write(&path, b"{not json").unwrap();
+        assert!(SentLog::load(&path).unwrap_err().contains("not a sent log"));
     }
 }

@@ -1,10 +1,10 @@
 //! Commands: each turns its arguments into a checked configuration, runs the stages and
 //! maps the outcome to an exit status.
 //!
-//! Exit status policy: 0 when every workbook is valid (and, for `build`, built); 1 when some
-//! workbook is invalid or not a workbook (the others are still processed); 2 for usage
-//! errors (unknown ruleset, bad option) and I/O errors (unreadable folder, unwritable output);
-//! `mail --send` exits with the number of messages it could not deliver.
+//! Exit status policy, the worst [`Outcome`] of the run: 2 for usage errors (unknown ruleset,
+//! bad option) and I/O errors (unreadable folder, unwritable output); else 3 when `mail` left
+//! some message not delivered to every recipient; else 1 when some workbook is invalid or not
+//! a workbook (the others are still processed); else 0.
 
 mod build;
 mod check;
@@ -24,17 +24,18 @@ use crate::pipeline::Under;
 use crate::render::{Fonts, Templates};
 use crate::ruleset::{self, Ruleset};
 
-/// How a command ended.
+/// How a command ended. The variants are ordered by precedence, so the `max` of the
+/// outcomes of a run is the one that decides its exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Outcome {
-    /// Everything valid and done.
+    /// Everything valid and done: exit status 0.
     Ok,
-    /// Some input was invalid.
+    /// Some input was invalid: exit status 1.
     Invalid,
-    /// Usage or I/O error.
+    /// `mail --send`: some message was not delivered to every recipient: exit status 3.
+    Undelivered,
+    /// Usage or I/O error: exit status 2.
     Failure,
-    /// `mail --send`: this many messages were not delivered.
-    Undelivered(u8),
 }
 
 impl From<Outcome> for ExitCode {
@@ -43,7 +44,7 @@ impl From<Outcome> for ExitCode {
             Outcome::Ok => 0,
             Outcome::Invalid => 1,
             Outcome::Failure => 2,
-            Outcome::Undelivered(n) => n,
+            Outcome::Undelivered => 3,
         })
     }
 }

@@ -1,18 +1,20 @@
 //! Briefs by email: .eml drafts read back with Python's own MIME parser, and delivery to a
-//! real SMTP server (aiosmtpd) on loopback.
+//! real SMTP server on loopback (aiosmtpd, with a handler that can refuse chosen recipients
+//! and keeps every accepted message with its envelope).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use crate::common::*;
 
 /// Parses a message with Python's `email` package and prints what the tests check.
 const INSPECT: &str = r#"
-import email, email.policy, hashlib, json, sys
+import email, email.header, email.policy, hashlib, json, sys
 msg = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.default)
 out = {"subject": msg["subject"], "to": msg.get_all("to", []), "cc": msg.get_all("cc", []),
+       "bcc": msg.get_all("bcc", []), "from": msg["from"], "message_id": msg["message-id"],
        "x_unsent": msg["x-unsent"], "type": msg.get_content_type(), "attachments": []}
 plain = msg.get_body(preferencelist=('plain',))
 html = msg.get_body(preferencelist=('html',))
@@ -22,6 +24,10 @@ for part in msg.iter_attachments():
     data = part.get_payload(decode=True)
     out["attachments"].append({"filename": part.get_filename(), "type": part.get_content_type(),
                                "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)})
+# Address headers as RFC 2047 decodes them (word by word, no address parsing).
+raw = email.message_from_binary_file(open(sys.argv[1], 'rb'), policy=email.policy.compat32)
+out["decoded"] = {h: str(email.header.make_header(email.header.decode_header(raw[h])))
+                  for h in ("from", "to", "cc", "bcc") if raw[h] is not None}
 print(json.dumps(out))
 "#;
 
@@ -112,11 +118,80 @@ fn recipients_from_the_distribution_sheet() {
     assert_eq!(m["cc"][0], "cio@client.example");
 }
 
+/// An SMTP server: aiosmtpd's controller with a handler that answers `550 5.1.1 no such user`
+/// to the addresses given after the folder, and stores each accepted message as `ID.eml` with
+/// its envelope in `ID.json` (written last, so a `.json` means the message is complete).
+const SERVER: &str = r#"
+import json, os, sys, time, uuid
+from aiosmtpd.controller import Controller
+
+port, folder = int(sys.argv[1]), sys.argv[2]
+refused = {a.lower() for a in sys.argv[3:]}
+os.makedirs(folder, exist_ok=True)
+
+class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in refused:
+            return '550 5.1.1 no such user'
+        envelope.rcpt_tos.append(address)
+        return '250 OK'
+
+    async def handle_DATA(self, server, session, envelope):
+        name = uuid.uuid4().hex
+        with open(os.path.join(folder, name + '.eml'), 'wb') as f:
+            f.write(envelope.original_content)
+        tmp = os.path.join(folder, name + '.tmp')
+        with open(tmp, 'w') as f:
+            json.dump({'mail_from': envelope.mail_from, 'rcpt_tos': envelope.rcpt_tos}, f)
+        os.rename(tmp, os.path.join(folder, name + '.json'))
+        return '250 Message accepted for delivery'
+
+controller = Controller(Handler(), hostname='127.0.0.1', port=port)
+controller.start()
+while True:
+    time.sleep(3600)
+"#;
+
 /// The server process stops when this drops; declare it after the scratch folder it writes in.
 struct Smtpd {
     _child: Background,
     port: u16,
-    maildir: PathBuf,
+    folder: PathBuf,
+}
+
+impl Smtpd {
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Every message accepted so far: (envelope recipients, the stored message).
+    fn received(&self) -> Vec<(Vec<String>, PathBuf)> {
+        let mut out: Vec<_> = std::fs::read_dir(&self.folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .map(|p| {
+                let meta: serde_json::Value =
+                    serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap();
+                let rcpt = meta["rcpt_tos"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|a| a.as_str().unwrap().to_string())
+                    .collect();
+                (rcpt, p.with_extension("eml"))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Every envelope recipient of every message accepted so far, sorted.
+    fn recipients(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.received().into_iter().flat_map(|(r, _)| r).collect();
+        all.sort();
+        all
+    }
 }
 
 fn free_port() -> u16 {
@@ -127,22 +202,18 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A real SMTP server on loopback, storing what it receives in a maildir.
-fn smtpd(dir: &Path) -> Smtpd {
+/// A real SMTP server on loopback, refusing `refused`, storing what it accepts under `dir`.
+fn smtpd(dir: &Path, name: &str, refused: &[&str]) -> Smtpd {
     let port = free_port();
-    let maildir = dir.join("maildir");
+    let folder = dir.join(name);
+    let script = dir.join("smtpd.py");
+    std::fs::write(&script, SERVER).unwrap();
     let child = Background(
         Command::new(python())
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-                maildir.to_str().unwrap(),
-            ])
+            .arg(&script)
+            .arg(port.to_string())
+            .arg(&folder)
+            .args(refused)
             .spawn()
             .expect("python3 with aiosmtpd (scripts/setup.sh installs it in target/py)"),
     );
@@ -150,36 +221,67 @@ fn smtpd(dir: &Path) -> Smtpd {
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
             t0.elapsed() < Duration::from_secs(20),
-            "aiosmtpd did not start"
+            "the SMTP server did not start"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
     Smtpd {
         _child: child,
         port,
-        maildir,
+        folder,
     }
+}
+
+/// The CoreWeave workbook with a Distribution sheet of (name, email, kind) rows.
+fn with_distribution(rows: &[(&str, &str, &str)]) -> Book {
+    let mut b = coreweave();
+    b.sheets.push(TextSheet {
+        name: "Distribution".into(),
+        rows: std::iter::once(vec!["name".into(), "email".into(), "kind".into()])
+            .chain(
+                rows.iter()
+                    .map(|(n, e, k)| vec![n.to_string(), e.to_string(), k.to_string()]),
+            )
+            .collect(),
+    });
+    b
+}
+
+/// `mail --send` of `paths` through `server`, with `extra` arguments.
+fn send(dir: &Path, paths: &[&str], server: &Smtpd, extra: &[&str]) -> Output {
+    let url = server.url();
+    let args = [&["mail"], paths, &["--send", "--smtp", url.as_str()], extra].concat();
+    run(&args, dir)
+}
+
+fn sent_log(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(dir.join("out/.layerbrief-sent.json")).unwrap()).unwrap()
+}
+
+fn strings(v: &serde_json::Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_string())
+        .collect()
 }
 
 #[test]
 fn delivers_to_a_real_smtp_server_on_loopback() {
     let tmp = scratch("smtp");
     let dir = tmp.path();
-    let server = smtpd(dir);
-    let url = format!("smtp://127.0.0.1:{}", server.port);
-    let o = run(
+    let server = smtpd(dir, "mail", &[]);
+    let wb = root().join("inputs/coreweave.xlsx");
+    let o = send(
+        dir,
+        &[wb.to_str().unwrap()],
+        &server,
         &[
-            "mail",
-            root().join("inputs/coreweave.xlsx").to_str().unwrap(),
-            "--send",
-            "--smtp",
-            &url,
             "--to",
             "jane@example.com",
             "--from",
             "Keith Townsend <keith@example.com>",
         ],
-        dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
@@ -187,12 +289,10 @@ fn delivers_to_a_real_smtp_server_on_loopback() {
         "{}",
         stderr(&o)
     );
-    let received: Vec<PathBuf> = std::fs::read_dir(server.maildir.join("new"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let received = server.received();
     assert_eq!(received.len(), 1);
-    let m = inspect(&received[0]);
+    assert_eq!(received[0].0, ["jane@example.com"]);
+    let m = inspect(&received[0].1);
     assert!(m["subject"].as_str().unwrap().contains("CoreWeave"));
     assert_eq!(m["to"][0], "jane@example.com");
     assert_eq!(
@@ -202,7 +302,276 @@ fn delivers_to_a_real_smtp_server_on_loopback() {
 }
 
 #[test]
-fn failed_delivery_leaves_the_eml_and_counts() {
+fn sends_once_resends_on_request_and_keeps_bcc_out_of_sent_headers() {
+    let tmp = scratch("smtp-once");
+    let dir = tmp.path();
+    let server = smtpd(dir, "mail", &[]);
+    let wb = with_distribution(&[
+        ("Ana Buyer", "ana@client.example", "to"),
+        ("", "cio@client.example", "cc"),
+        ("Audit Desk", "audit@client.example", "bcc"),
+    ])
+    .write_xlsx(&dir.join("coreweave.xlsx"));
+    let wb = wb.to_str().unwrap();
+    let from = ["--from", "Keith Townsend <keith@example.com>"];
+    let o = send(dir, &[wb], &server, &from);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sent out/coreweave.eml to 3 recipient(s)"),
+        "{}",
+        stderr(&o)
+    );
+    // One transaction per recipient; the Bcc address is reached through the envelope.
+    assert_eq!(
+        server.recipients(),
+        [
+            "ana@client.example",
+            "audit@client.example",
+            "cio@client.example"
+        ]
+    );
+    let draft = inspect(&dir.join("out/coreweave.eml"));
+    assert_eq!(draft["x_unsent"], "1");
+    assert_eq!(draft["bcc"][0], "Audit Desk <audit@client.example>");
+    let id = draft["message_id"].as_str().unwrap().to_string();
+    assert!(
+        id.starts_with('<') && id.ends_with("@example.com>") && id.len() == 32 + 14,
+        "{id}"
+    );
+    for (_, path) in server.received() {
+        let m = inspect(&path);
+        assert_eq!(m["message_id"], id.as_str());
+        assert!(m["x_unsent"].is_null(), "{}", m["x_unsent"]);
+        assert_eq!(m["bcc"].as_array().unwrap().len(), 0, "{}", m["bcc"]);
+        assert_eq!(m["to"][0], "Ana Buyer <ana@client.example>");
+        assert_eq!(m["cc"][0], "cio@client.example");
+    }
+    let log = sent_log(dir);
+    let entries = log["messages"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    let e = &entries[0];
+    assert_eq!(e["message_id"], id.as_str());
+    assert_eq!(e["assessment_id"], "coreweave");
+    assert_eq!(e["eml"], "out/coreweave.eml");
+    assert_eq!(
+        e["pdf_sha256"].as_str().unwrap(),
+        sha256(&dir.join("out/coreweave.pdf"))
+    );
+    assert_eq!(strings(&e["recipients"]["to"]), ["ana@client.example"]);
+    assert_eq!(strings(&e["recipients"]["cc"]), ["cio@client.example"]);
+    assert_eq!(strings(&e["recipients"]["bcc"]), ["audit@client.example"]);
+    let at = e["sent_at"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(at).is_ok() && at.ends_with('Z'),
+        "{at}"
+    );
+
+    // Unchanged brief, same recipients: skipped, nothing reaches the server.
+    let o = send(dir, &[wb], &server, &from);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let want = format!(
+        "skipped out/coreweave.eml: already sent to 3 recipient(s) on {at} (--resend to send again)"
+    );
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+    assert_eq!(server.received().len(), 3);
+    // Written again, the draft has the same Message-ID.
+    assert_eq!(
+        inspect(&dir.join("out/coreweave.eml"))["message_id"],
+        id.as_str()
+    );
+
+    // --resend: everyone again, under a new Message-ID.
+    let o = send(dir, &[wb], &server, &[&from[..], &["--resend"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let received = server.received();
+    assert_eq!(received.len(), 6);
+    let ids: std::collections::BTreeSet<String> = received
+        .iter()
+        .map(|(_, p)| inspect(p)["message_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert!(ids.contains(&id));
+    assert_eq!(sent_log(dir)["messages"].as_array().unwrap().len(), 2);
+
+    // Another recipient: sent to that one.
+    let o = send(
+        dir,
+        &[wb],
+        &server,
+        &[&from[..], &["--to", "new@client.example"]].concat(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sent out/coreweave.eml to 1 recipient(s)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(server.received().len(), 7);
+
+    // A changed brief: sent to everyone on the Distribution sheet.
+    let mut changed = with_distribution(&[
+        ("Ana Buyer", "ana@client.example", "to"),
+        ("", "cio@client.example", "cc"),
+        ("Audit Desk", "audit@client.example", "bcc"),
+    ]);
+    changed.set("Assessment", "doc_version", "value", "v1.4");
+    changed.write_xlsx(&dir.join("coreweave.xlsx"));
+    let o = send(dir, &[wb], &server, &from);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("sent out/coreweave.eml to 3 recipient(s)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(server.received().len(), 10);
+}
+
+#[test]
+fn a_refused_recipient_does_not_hold_back_the_others() {
+    let tmp = scratch("smtp-550");
+    let dir = tmp.path();
+    let server = smtpd(dir, "mail", &["bob@client.example"]);
+    let wb = with_distribution(&[
+        ("Ana Buyer", "ana@client.example", "to"),
+        ("Bob Gone", "bob@client.example", "to"),
+        ("", "cio@client.example", "cc"),
+    ])
+    .write_xlsx(&dir.join("coreweave.xlsx"));
+    let wb = wb.to_str().unwrap();
+    let o = send(dir, &[wb], &server, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains(
+            "error: out/coreweave.eml: the server refused bob@client.example: 550 5.1.1 no such user"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("sent out/coreweave.eml to 2 recipient(s)"),
+        "{err}"
+    );
+    assert!(err.contains("1 message(s) not delivered"), "{err}");
+    assert_eq!(
+        server.recipients(),
+        ["ana@client.example", "cio@client.example"]
+    );
+    let log = sent_log(dir);
+    let e = &log["messages"][0];
+    assert_eq!(strings(&e["recipients"]["to"]), ["ana@client.example"]);
+    assert_eq!(strings(&e["recipients"]["cc"]), ["cio@client.example"]);
+    assert_eq!(strings(&e["recipients"]["bcc"]), Vec::<String>::new());
+    let id = e["message_id"].as_str().unwrap().to_string();
+
+    // Later, through a server that takes Bob: only Bob is sent the message, the same one.
+    let relay = smtpd(dir, "relay", &[]);
+    let o = send(dir, &[wb], &relay, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("already sent to 2 recipient(s)")
+            && err.contains("sent out/coreweave.eml to 1 recipient(s)"),
+        "{err}"
+    );
+    let received = relay.received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].0, ["bob@client.example"]);
+    assert_eq!(inspect(&received[0].1)["message_id"], id.as_str());
+    assert_eq!(sent_log(dir)["messages"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn line_breaks_and_odd_text_in_names_are_folded() {
+    let tmp = scratch("smtp-fold");
+    let dir = tmp.path();
+    let server = smtpd(dir, "mail", &[]);
+    let long = "Very Long Name ".repeat(40);
+    let mut b = with_distribution(&[
+        ("Ana\nBuyer", "ana@client.example", "to"),
+        ("Chief\r\nInformation\tOfficer", "cio@client.example", "cc"),
+        (
+            "Zoë Ø \"the\" <desk>\u{2028}Team",
+            "zoe@client.example",
+            "to",
+        ),
+        (long.as_str(), "long@client.example", "bcc"),
+    ]);
+    b.set(
+        "Assessment",
+        "publisher",
+        "value",
+        "Layer\r\nAdvisory\nGroup",
+    );
+    let wb = b.write_xlsx(&dir.join("coreweave.xlsx"));
+    let (code, err) = check(&wb);
+    assert_eq!(code, 0, "{err}");
+    let o = send(dir, &[wb.to_str().unwrap()], &server, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_eq!(server.received().len(), 4);
+    let (_, path) = &server.received()[0];
+    for m in [inspect(path), inspect(&dir.join("out/coreweave.eml"))] {
+        assert_eq!(m["from"], "Layer Advisory Group <briefs@localhost>");
+        let to = m["decoded"]["to"].as_str().unwrap();
+        assert!(
+            to.contains("Ana Buyer\" <ana@client.example>, ")
+                && to.ends_with("Zoë Ø \"the\" <desk> Team <zoe@client.example>"),
+            "{to}"
+        );
+        assert_eq!(m["cc"][0], "Chief Information Officer <cio@client.example>");
+    }
+    let raw = std::fs::read(dir.join("out/coreweave.eml")).unwrap();
+    let head = &raw[..raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap()];
+    for line in head.split(|&c| c == b'\n') {
+        assert!(line.len() <= 999, "a header line of {} octets", line.len());
+    }
+}
+
+#[test]
+fn one_failing_message_does_not_stop_the_batch() {
+    let tmp = scratch("smtp-batch");
+    let dir = tmp.path();
+    let server = smtpd(dir, "mail", &["nobody@client.example"]);
+    for (id, email, publisher) in [
+        ("first", "first@client.example", "Layer\nAdvisory"),
+        ("second", "nobody@client.example", "Layer Advisory"),
+        ("third", "third@client.example", "Layer\r\nAdvisory"),
+    ] {
+        let mut b = with_distribution(&[("Reader\nOne", email, "to")]);
+        b.set("Assessment", "assessment_id", "value", id);
+        b.set("Assessment", "publisher", "value", publisher);
+        b.write_xlsx(&dir.join(format!("in/{id}.xlsx")));
+    }
+    // The second cannot be sent (its only recipient is refused)...
+    let o = send(dir, &["in"], &server, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(3), "{err}");
+    assert!(
+        err.contains("the server refused nobody@client.example"),
+        "{err}"
+    );
+    assert!(err.contains("1 message(s) not delivered"), "{err}");
+    assert_eq!(
+        server.recipients(),
+        ["first@client.example", "third@client.example"]
+    );
+    // ... and then cannot even be written (a folder stands where its draft goes); the third
+    // is still composed, written and sent again on request.
+    std::fs::remove_file(dir.join("out/second.eml")).unwrap();
+    std::fs::create_dir(dir.join("out/second.eml")).unwrap();
+    let o = send(dir, &["in"], &server, &["--resend"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("error: out/second.eml: "), "{err}");
+    assert!(
+        err.contains("sent out/third.eml to 1 recipient(s)"),
+        "{err}"
+    );
+    assert_eq!(server.received().len(), 4);
+}
+
+#[test]
+fn failed_delivery_leaves_the_eml_and_exits_3() {
     let tmp = scratch("smtp-down");
     let dir = tmp.path();
     let url = format!("smtp://127.0.0.1:{}", free_port());
@@ -220,7 +589,7 @@ fn failed_delivery_leaves_the_eml_and_counts() {
     );
     assert_eq!(
         o.status.code(),
-        Some(1),
+        Some(3),
         "one message failed: {}",
         stderr(&o)
     );
@@ -230,6 +599,7 @@ fn failed_delivery_leaves_the_eml_and_counts() {
         stderr(&o)
     );
     assert!(dir.join("out/coreweave.eml").exists());
+    assert!(!dir.join("out/.layerbrief-sent.json").exists());
 }
 
 #[test]
@@ -251,9 +621,23 @@ fn refusals_credentials_size_and_addresses() {
         &["--to", "not-an-address"],
         "--to `not-an-address` is not an email address",
     );
+    refused(&["--resend"], "--send");
     refused(
         &["--max-size", "100KB"],
         "above --max-size 0.1 MB; not written",
     );
     assert!(!dir.join("out/coreweave.eml").exists());
+    // A sent log that cannot be read stops a sending run before anything is built or sent.
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    std::fs::write(dir.join("out/.layerbrief-sent.json"), "{oops").unwrap();
+    refused(
+        &[
+            "--send",
+            "--smtp",
+            "smtp://127.0.0.1:9",
+            "--to",
+            "jane@example.com",
+        ],
+        ".layerbrief-sent.json: not a sent log",
+    );
 }
