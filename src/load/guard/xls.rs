@@ -1,0 +1,123 @@
+//! Stage 1, load: the pre-scan of a legacy Excel (.xls) workbook's BIFF records: the grid
+//! each sheet spans or claims, the shared strings, password protection.
+
+use std::io::{Cursor, Read};
+
+use crate::load::Limits;
+
+/// An .xls workbook: the grid each sheet's cells span, the dimensions each sheet claims and
+/// the shared strings, from the BIFF records of its `Workbook` stream.
+pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    // Office's encryption wraps the real workbook in a compound file.
+    if file.exists("/EncryptedPackage") {
+        return Err(
+            "the workbook is protected with a password; save a copy without a password (File > Info > Protect Workbook) and build that"
+                .into(),
+        );
+    }
+    let mut stream = Vec::new();
+    let opened = file
+        .open_stream("/Workbook")
+        .or_else(|_| file.open_stream("/Book"));
+    let Ok(s) = opened else { return Ok(()) };
+    if s.take(limits.max_unpacked_bytes)
+        .read_to_end(&mut stream)
+        .is_err()
+    {
+        return Ok(());
+    }
+    let mut pos = 0usize;
+    // Substreams: the workbook's globals first, then one per sheet, in BoundSheet order.
+    let mut substream = 0usize;
+    let mut names: Vec<String> = Vec::new();
+    let mut extent: Option<(u64, u64, u64, u64)> = None;
+    let grid_error = |names: &[String], substream: usize, rows: u64, cols: u64| {
+        let sheet = match names.get(substream.wrapping_sub(2)) {
+            Some(name) => format!("sheet `{name}`"),
+            None => format!("sheet {}", substream.saturating_sub(1)),
+        };
+        format!(
+            "{sheet}: its cells span {rows} rows × {cols} columns, more than the limit of {} cells (--max-cells); delete the far values",
+            limits.max_cells
+        )
+    };
+    while pos + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
+        let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
+        pos += 4 + len;
+        let u16_at = |i: usize| {
+            data.get(i..i + 2)
+                .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+        };
+        let u32_at = |i: usize| {
+            data.get(i..i + 4).map_or(0, |b| {
+                u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            })
+        };
+        match typ {
+            // BOF: a new substream.
+            0x0809 => {
+                substream += 1;
+                extent = None;
+            }
+            // BoundSheet8: a sheet's name (an 8-bit or UTF-16 string after 6 bytes).
+            0x0085 if data.len() >= 8 => {
+                let cch = usize::from(data[6]);
+                let wide = data[7] & 1 == 1;
+                let raw = &data[8..];
+                let name = if wide {
+                    let units: Vec<u16> = raw
+                        .chunks_exact(2)
+                        .take(cch)
+                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                } else {
+                    raw.iter().take(cch).map(|&b| char::from(b)).collect()
+                };
+                names.push(name);
+            }
+            // Dimensions: first row, last row + 1, first column, last column + 1.
+            0x0200 if data.len() >= 14 => {
+                let rows = u32_at(4).saturating_sub(u32_at(0));
+                let cols = u16_at(10).saturating_sub(u16_at(8));
+                if rows.saturating_mul(cols) > limits.max_cells {
+                    return Err(grid_error(&names, substream, rows, cols));
+                }
+            }
+            // SST: total and unique string counts.
+            0x00FC if u32_at(4) > limits.max_shared_strings => {
+                return Err(format!(
+                    "the shared-string table claims {} strings, more than the limit of {} (--max-shared-strings)",
+                    u32_at(4),
+                    limits.max_shared_strings
+                ));
+            }
+            // Cells: row, column (MulRk and MulBlank: row, first and last column).
+            0x0203 | 0x0204 | 0x0205 | 0x027E | 0x00FD | 0x0006 | 0x00D6 | 0x0201 | 0x00BD
+            | 0x00BE
+                if data.len() >= 4 =>
+            {
+                let row = u16_at(0);
+                let (c0, c1) = if matches!(typ, 0x00BD | 0x00BE) && data.len() >= 6 {
+                    (u16_at(2), u16_at(data.len() - 2))
+                } else {
+                    (u16_at(2), u16_at(2))
+                };
+                let e = extent.get_or_insert((row, row, c0, c1));
+                *e = (e.0.min(row), e.1.max(row), e.2.min(c0), e.3.max(c1));
+                let rows = e.1 - e.0 + 1;
+                let cols = e.3.saturating_sub(e.2) + 1;
+                if rows.saturating_mul(cols) > limits.max_cells {
+                    return Err(grid_error(&names, substream, rows, cols));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

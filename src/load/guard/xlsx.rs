@@ -1,0 +1,249 @@
+//! Stage 1, load: the pre-scan of zipped workbooks (.xlsx, .xlsm, .xlsb, .ods): every part
+//! unpacked once within the budget, whatever size it claims; then the claims of .xlsx parts
+//! (shared strings, cell references, shared formulas) and the grid of an .ods.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+
+use super::{attr, each_start, megabytes, shorten, EXCEL_COLUMNS, EXCEL_ROWS, MAX_PARTS};
+use crate::load::Limits;
+
+pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    if zip.len() > MAX_PARTS {
+        return Err(format!(
+            "the file holds {} parts, more than a workbook has (at most {MAX_PARTS})",
+            zip.len()
+        ));
+    }
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(|n| n.ok().map(|n| n.into_owned()))
+        .collect();
+    let mut budget = Budget {
+        left: limits.max_unpacked_bytes,
+        limit: limits.max_unpacked_bytes,
+    };
+    // Every part is unpacked once, counted as it streams, whatever size it claims.
+    for i in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(i) else {
+            return Ok(());
+        };
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        budget.drain(&name, &mut part)?;
+    }
+    let has = |n: &str| names.iter().any(|x| x == n);
+    // Sizes are known good now: the parts whose claims the reader trusts are read whole.
+    let mut open = |name: &str| -> Option<Vec<u8>> {
+        let part = zip.by_name(name).ok()?;
+        let mut out = Vec::new();
+        part.take(limits.max_unpacked_bytes)
+            .read_to_end(&mut out)
+            .ok()?;
+        Some(out)
+    };
+    if has("xl/workbook.xml") {
+        let sheets = xlsx_sheet_names(&mut open);
+        if let Some(sst) = open("xl/sharedStrings.xml") {
+            check_shared_strings(&sst, limits)?;
+        }
+        for name in names.iter().filter(|n| is_xlsx_worksheet(n)) {
+            if let Some(xml) = open(name) {
+                let label = match sheets.get(name) {
+                    Some(sheet) => format!("sheet `{sheet}`"),
+                    None => format!("part {name}"),
+                };
+                check_worksheet(&xml, &label, limits)?;
+            }
+        }
+    } else if has("content.xml") && !has("xl/workbook.bin") {
+        if let Some(xml) = open("content.xml") {
+            super::ods::check_ods(&xml, limits)?;
+        }
+    }
+    Ok(())
+}
+
+/// The unpacked bytes still allowed.
+struct Budget {
+    left: u64,
+    limit: u64,
+}
+
+impl Budget {
+    /// Reads `part` to its end, in chunks, failing once it passes what is left.
+    fn drain(&mut self, name: &str, part: &mut impl Read) -> Result<(), String> {
+        let mut chunk = [0u8; 64 * 1024];
+        loop {
+            let n = match part.read(&mut chunk) {
+                Ok(0) => return Ok(()),
+                Ok(n) => n as u64,
+                // A damaged part: the reader will say so.
+                Err(_) => return Ok(()),
+            };
+            if n > self.left {
+                return Err(format!(
+                    "the workbook unpacks to more than {} (at part {name}); it is not a workbook a person typed, or it is damaged",
+                    megabytes(self.limit)
+                ));
+            }
+            self.left -= n;
+        }
+    }
+}
+
+fn is_xlsx_worksheet(name: &str) -> bool {
+    name.starts_with("xl/worksheets/") && name.ends_with(".xml") && !name.contains("/_rels/")
+}
+
+/// Sheet names by worksheet part (`xl/worksheets/sheet1.xml` → `Summary`), for messages.
+fn xlsx_sheet_names(open: &mut impl FnMut(&str) -> Option<Vec<u8>>) -> HashMap<String, String> {
+    let mut by_id = HashMap::new();
+    if let Some(xml) = open("xl/workbook.xml") {
+        each_start(&xml, |e| {
+            if e.local_name().as_ref() == "sheet" {
+                if let (Some(name), Some(id)) = (attr(e, "name"), attr(e, "id")) {
+                    by_id.insert(id, name);
+                }
+            }
+            Ok(())
+        })
+        .ok();
+    }
+    let mut out = HashMap::new();
+    if let Some(xml) = open("xl/_rels/workbook.xml.rels") {
+        each_start(&xml, |e| {
+            if let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target")) {
+                if let Some(name) = by_id.get(&id) {
+                    let part = match target.strip_prefix('/') {
+                        Some(abs) => abs.to_string(),
+                        None => format!("xl/{target}"),
+                    };
+                    out.insert(part, name.clone());
+                }
+            }
+            Ok(())
+        })
+        .ok();
+    }
+    out
+}
+
+/// The shared-string table: its claimed and real counts.
+fn check_shared_strings(xml: &[u8], limits: &Limits) -> Result<(), String> {
+    let max = limits.max_shared_strings;
+    let mut count = 0u64;
+    each_start(xml, |e| {
+        match e.local_name().as_ref() {
+            "sst" => {
+                for key in ["uniqueCount", "count"] {
+                    if let Some(n) = attr(e, key) {
+                        let claimed = n.trim().parse::<u64>().unwrap_or(u64::MAX);
+                        if key == "uniqueCount" && claimed > max {
+                            return Err(format!(
+                                "the shared-string table claims {n} strings, more than the limit of {max} (--max-shared-strings)"
+                            ));
+                        }
+                    }
+                }
+            }
+            "si" => {
+                count += 1;
+                if count > max {
+                    return Err(format!(
+                        "the shared-string table holds more than {max} strings (--max-shared-strings)"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })
+}
+
+/// One worksheet: cell references within Excel's grid, shared-formula indexes within the
+/// formulas the sheet holds.
+fn check_worksheet(xml: &[u8], label: &str, limits: &Limits) -> Result<(), String> {
+    let mut cells = 0u64;
+    let mut formulas = 0u64;
+    each_start(xml, |e| {
+        let what = e.local_name();
+        let key = match what.as_ref() {
+            "c" | "row" => "r",
+            "dimension" | "mergeCell" | "f" => "ref",
+            _ => return Ok(()),
+        };
+        if let Some(r) = attr(e, key) {
+            if !r.split(':').all(valid_ref) {
+                return Err(format!(
+                    "{label}: cell reference `{}` lies beyond Excel's last cell XFD1048576; the file is damaged (open and save it in Excel or LibreOffice)",
+                    shorten(&r)
+                ));
+            }
+        }
+        match what.as_ref() {
+            "c" => {
+                cells += 1;
+                if cells > limits.max_cells {
+                    return Err(format!(
+                        "{label} has more than {} cells (--max-cells)",
+                        limits.max_cells
+                    ));
+                }
+            }
+            "f" => {
+                formulas += 1;
+                if let Some(si) = attr(e, "si") {
+                    let si = si.trim().parse::<u64>().unwrap_or(u64::MAX);
+                    if si >= formulas {
+                        return Err(format!(
+                            "{label}: a shared formula claims index {si} with {formulas} formula(s) in the sheet; the file is damaged"
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })
+}
+
+/// `A1`, `XFD1048576`, `7` (a row), `C` (a column): within Excel's grid.
+fn valid_ref(r: &str) -> bool {
+    let r = r.trim().trim_start_matches('$');
+    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (col, row) = r.split_at(letters);
+    let row = row.trim_start_matches('$');
+    if letters > 3 || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let col_n = col.bytes().fold(0u64, |n, b| {
+        n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    let row_n = row.parse::<u64>().unwrap_or(0);
+    (letters > 0 || !row.is_empty()) && col_n <= EXCEL_COLUMNS && row_n <= EXCEL_ROWS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refs() {
+        for ok in ["A1", "XFD1048576", "$B$2", "7", "C", "aa10"] {
+            assert!(valid_ref(ok), "{ok}");
+        }
+        for bad in [
+            "AAAAAAAAAAAAAAAA2",
+            "XFE1",
+            "A1048577",
+            "A99999999999",
+            "ZZZZZZ1",
+            "A-1",
+        ] {
+            assert!(!valid_ref(bad), "{bad}");
+        }
+    }
+}
