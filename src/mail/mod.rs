@@ -20,21 +20,21 @@
 //!   (smtps://) or upgraded with STARTTLS, and credentials come only from the environment.
 
 use std::collections::BTreeSet;
-use std::net::IpAddr;
-use std::path::Path;
-use std::time::Duration;
 
 use lettre::address::{Address, Envelope};
 use lettre::message::header::{self, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Attachment, Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::{Message, SmtpTransport, Transport};
-use serde::{Deserialize, Serialize};
+use lettre::Message;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+mod log;
+mod smtp;
+
+pub use log::{now_rfc3339, History, Sent, SentLog, SentTo};
+pub use smtp::{send_to, transport, SendError};
+
 use crate::model::{date_long, RecipientKind};
-use crate::output::write_atomic;
 use crate::render::Templates;
 use crate::ruleset;
 use crate::score::Scored;
@@ -360,200 +360,6 @@ pub fn compose(
     })
 }
 
-/// The SMTP transport for `url`, with credentials from the environment.
-pub fn transport(url: &str) -> Result<SmtpTransport, String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("--smtp `{url}` is not a URL ({e})"))?;
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err("credentials do not belong on the command line: set LAYERBRIEF_SMTP_USER and LAYERBRIEF_SMTP_PASSWORD".into());
-    }
-    let host = parsed
-        .host_str()
-        .ok_or_else(|| format!("--smtp `{url}` names no host"))?;
-    let host = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .to_string();
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    let builder = match parsed.scheme() {
-        "smtp" if loopback => {
-            SmtpTransport::builder_dangerous(host.as_str()).port(parsed.port().unwrap_or(25))
-        }
-        "smtp" => SmtpTransport::starttls_relay(&host)
-            .map_err(|e| e.to_string())?
-            .port(parsed.port().unwrap_or(587)),
-        "smtps" => SmtpTransport::relay(&host)
-            .map_err(|e| e.to_string())?
-            .port(parsed.port().unwrap_or(465)),
-        other => return Err(format!("--smtp scheme `{other}` is not smtp or smtps")),
-    };
-    let builder = match (
-        std::env::var("LAYERBRIEF_SMTP_USER"),
-        std::env::var("LAYERBRIEF_SMTP_PASSWORD"),
-    ) {
-        (Ok(user), Ok(pass)) => builder.credentials(Credentials::new(user, pass)),
-        _ => builder,
-    };
-    Ok(builder.timeout(Some(Duration::from_secs(30))).build())
-}
-
-/// Why one recipient's transaction did not deliver.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SendError {
-    /// The server answered with a refusal; its reply, e.g. `550 5.1.1 no such user`. Other
-    /// recipients may still be accepted.
-    Refused(String),
-    /// No usable answer (connection, TLS, network, protocol): the server cannot be reached,
-    /// so further recipients would fail the same way.
-    Failed(String),
-}
-
-/// Delivers `bytes` to one recipient, in its own SMTP transaction.
-pub fn send_to(
-    transport: &SmtpTransport,
-    from: &Address,
-    rcpt: &Address,
-    bytes: &[u8],
-) -> Result<(), SendError> {
-    let envelope = Envelope::new(Some(from.clone()), vec![rcpt.clone()])
-        .map_err(|e| SendError::Failed(e.to_string()))?;
-    transport
-        .send_raw(&envelope, bytes)
-        .map(|_| ())
-        .map_err(|e| match (e.status(), std::error::Error::source(&e)) {
-            (Some(code), Some(reply)) => SendError::Refused(format!("{code} {reply}")),
-            (Some(code), None) => SendError::Refused(code.to_string()),
-            (None, _) => SendError::Failed(e.to_string()),
-        })
-}
-
-/// Recipient addresses of one delivery, by kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SentTo {
-    /// `To:` addresses served.
-    pub to: Vec<String>,
-    /// `Cc:` addresses served.
-    pub cc: Vec<String>,
-    /// Blind-copy addresses served.
-    pub bcc: Vec<String>,
-}
-
-impl SentTo {
-    /// The keys ([`address_key`]) of every address.
-    pub fn keys(&self) -> BTreeSet<String> {
-        self.to
-            .iter()
-            .chain(&self.cc)
-            .chain(&self.bcc)
-            .map(|a| a.to_lowercase())
-            .collect()
-    }
-}
-
-/// One delivered message in the sent log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Sent {
-    /// The `Message-ID` header sent.
-    pub message_id: String,
-    /// The workbook's assessment_id.
-    pub assessment_id: String,
-    /// The draft, as the command printed its path.
-    pub eml: String,
-    /// SHA-256 of the attached PDF.
-    pub pdf_sha256: String,
-    /// The recipients the server accepted (refused ones are not listed).
-    pub recipients: SentTo,
-    /// When, RFC 3339 in UTC.
-    pub sent_at: String,
-    /// The resend counter the Message-ID was derived from (0 for a first sending).
-    pub resend: u32,
-}
-
-/// What the sent log knows about one assessment's PDF.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct History {
-    /// Keys ([`address_key`]) of every recipient who already has this PDF.
-    pub served: BTreeSet<String>,
-    /// The latest delivery's time.
-    pub last_sent_at: Option<String>,
-    /// The highest resend counter used.
-    pub resend: Option<u32>,
-}
-
-const SENT_FORMAT: u32 = 1;
-
-/// The sent log of an output folder: every delivered message, oldest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SentLog {
-    format: u32,
-    /// The deliveries.
-    pub messages: Vec<Sent>,
-}
-
-impl Default for SentLog {
-    fn default() -> Self {
-        Self {
-            format: SENT_FORMAT,
-            messages: Vec::new(),
-        }
-    }
-}
-
-impl SentLog {
-    /// Reads the log at `path`; a missing file is an empty log. An unreadable or corrupt one is
-    /// an error: treating it as empty would send every brief again.
-    pub fn load(path: &Path) -> Result<Self, String> {
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
-            Err(e) => return Err(format!("{}: unreadable ({e})", path.display())),
-        };
-        match serde_json::from_slice::<SentLog>(&bytes) {
-            Ok(log) if log.format == SENT_FORMAT => Ok(log),
-            Ok(log) => Err(format!(
-                "{}: a sent log of format {}, which this version does not read",
-                path.display(),
-                log.format
-            )),
-            Err(e) => Err(format!("{}: not a sent log ({e})", path.display())),
-        }
-    }
-
-    /// Writes the log atomically (temporary file, then rename).
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        let mut bytes = serde_json::to_vec_pretty(self).map_err(|e| e.to_string())?;
-        bytes.push(b'\n');
-        write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
-    }
-
-    /// What was already sent of this assessment's PDF.
-    pub fn history(&self, assessment_id: &str, pdf_sha256: &str) -> History {
-        let mut h = History::default();
-        for m in self
-            .messages
-            .iter()
-            .filter(|m| m.assessment_id == assessment_id && m.pdf_sha256 == pdf_sha256)
-        {
-            h.served.extend(m.recipients.keys());
-            if h.last_sent_at.as_deref() < Some(m.sent_at.as_str()) {
-                h.last_sent_at = Some(m.sent_at.clone());
-            }
-            h.resend = h.resend.max(Some(m.resend));
-        }
-        h
-    }
-
-    /// Adds one delivery.
-    pub fn record(&mut self, sent: Sent) {
-        self.messages.push(sent);
-    }
-}
-
-/// Now, RFC 3339 in UTC to the second, e.g. `2026-11-30T10:00:00Z`.
-pub fn now_rfc3339() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -599,7 +405,7 @@ mod tests {
     }
 
     fn coreweave() -> Scored {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/coreweave.xlsx");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/coreweave.xlsx");
         let wb = crate::load::load(&path).expect("the CoreWeave workbook loads");
         let Ok(v) = crate::validate::validate(&wb) else {
             panic!("{} is not valid", path.display())
