@@ -1,6 +1,8 @@
 //! Batches: incremental rebuilds, methodology bumps, shards and watch mode.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
@@ -348,5 +350,87 @@ fn rescore_keeps_computed_changes_under_an_override() {
             .iter()
             .any(|c| c["target"] == "2C" && c["kind"] == "status_level" && c["to"] == "gap"),
         "the computed 2C change is hidden by the override: {changes:?}"
+    );
+}
+
+/// `build --watch` of `in` into `out` in the background, with its stderr lines.
+fn watch(dir: &Path) -> (Background, Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        .args([
+            "build",
+            "--watch",
+            "in",
+            "--out",
+            "out",
+            "--pdf-standard",
+            "none",
+        ])
+        .current_dir(dir)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    (Background(child), lines)
+}
+
+/// The lines that arrive within `within` (all of them, however long `within` is).
+fn lines_for(lines: &Receiver<String>, within: Duration) -> Vec<String> {
+    let until = Instant::now() + within;
+    let mut got = Vec::new();
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(l) => got.push(l),
+            Err(_) => break,
+        }
+    }
+    got
+}
+
+/// The next status line of a watch (`[12:00:00] 1 built, …`), waiting up to `limit`.
+fn next_status(lines: &Receiver<String>, limit: Duration) -> Option<String> {
+    let until = Instant::now() + limit;
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(l) if l.starts_with('[') => return Some(l),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+#[test]
+fn watch_is_quiet_when_idle_and_rebuilds_once_per_save() {
+    let tmp = scratch("watch-idle");
+    let dir = tmp.path();
+    copies(dir, 1);
+    let (watch, lines) = watch(dir);
+    let first = next_status(&lines, Duration::from_secs(180)).expect("no first build");
+    assert!(first.contains("1 built"), "{first}");
+
+    // Idle: its own reads of the workbook must not start another build.
+    let idle = lines_for(&lines, Duration::from_secs(10));
+    assert!(idle.is_empty(), "an idle watch printed {idle:?}");
+
+    // Save as Excel does: a new copy under a temporary name, renamed over the workbook.
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "cw-00").set(
+        "Assessment",
+        "doc_version",
+        "value",
+        "v1.4",
+    );
+    let temp = b.write_xlsx(&dir.join("in/3F2A1B00"));
+    std::fs::rename(&temp, dir.join("in/cw-00.xlsx")).unwrap();
+    let rebuilt = next_status(&lines, Duration::from_secs(180)).expect("no rebuild after a save");
+    assert!(rebuilt.contains("1 built, 0 unchanged"), "{rebuilt}");
+    let after: Vec<String> = lines_for(&lines, Duration::from_secs(5))
+        .into_iter()
+        .filter(|l| l.starts_with('['))
+        .collect();
+    drop(watch);
+    assert!(
+        after.is_empty(),
+        "one save, more than one rebuild: {after:?}"
     );
 }

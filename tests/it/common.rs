@@ -239,3 +239,20 @@ pub fn python() -> PathBuf {
     );
     venv
 }
+
+/// The lines a background process writes to stderr, as they come: spawn it with
+/// `stderr(Stdio::piped())` and hand the pipe over.
+pub fn stderr_lines(child: &mut Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let pipe = child.stderr.take().expect("stderr is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(pipe).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
