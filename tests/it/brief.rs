@@ -313,3 +313,74 @@ fn name_pattern_cannot_leave_the_output_folder() {
     assert!(err.contains("which leaves the output folder"), "{err}");
     assert!(!dir.join("coreweave.pdf").exists());
 }
+
+/// A template that prints the text of `/leak.txt`, the way a template would smuggle a file
+/// into the brief.
+const PRINTS_LEAK: &str = "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= Leak\n#read(\"/leak.txt\")\n";
+
+#[test]
+fn template_links_out_of_the_folder_are_refused() {
+    let tmp = scratch("tpl-link");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("tpl/leak.txt")).unwrap();
+    let (code, err) = build_with_template(dir, PRINTS_LEAK);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("tpl/leak.txt: a symbolic link to /etc/passwd, outside the templates folder"),
+        "{err}"
+    );
+    assert!(!err.contains("root:"), "{err}");
+    assert!(!dir.join("out").exists(), "something was written");
+
+    // A link that leaves the folder and comes back, or points to a folder outside, is
+    // judged by where it really leads.
+    std::fs::remove_file(dir.join("tpl/leak.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc", dir.join("tpl/parts")).unwrap();
+    let (code, err) = build_with_template(dir, PRINTS_LEAK);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("tpl/parts: a symbolic link to /etc"), "{err}");
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn template_links_inside_the_folder_are_followed() {
+    let tmp = scratch("tpl-link-inside");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("tpl/text")).unwrap();
+    std::fs::write(dir.join("tpl/text/note.txt"), "Kept inside the folder.").unwrap();
+    std::os::unix::fs::symlink("text/note.txt", dir.join("tpl/leak.txt")).unwrap();
+    // A link back to the folder itself is read once, not forever.
+    std::os::unix::fs::symlink("..", dir.join("tpl/text/loop")).unwrap();
+    let (code, err) = build_with_template(dir, PRINTS_LEAK);
+    assert_eq!(code, 0, "{err}");
+    let t = text(&dir.join("out/coreweave.pdf"), "CoreWeave");
+    assert!(t.contains("Kept inside the folder."), "{t}");
+}
+
+#[test]
+fn template_fifo_is_refused_promptly() {
+    let tmp = scratch("tpl-fifo");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("tpl/parts")).unwrap();
+    std::fs::write(dir.join("tpl/brief.typ"), "= Brief\n").unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("tpl/parts/pipe.typ"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let wb = root().join("inputs/coreweave.xlsx");
+    let o = run_with_timeout(
+        &["build", wb.to_str().unwrap(), "--templates", "tpl"],
+        dir,
+        std::time::Duration::from_secs(60),
+    )
+    .expect("the build hung on a FIFO in the templates folder");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("tpl/parts/pipe.typ: a FIFO (named pipe), not a regular file"),
+        "{err}"
+    );
+    assert!(!dir.join("out").exists());
+}
