@@ -384,3 +384,53 @@ fn template_fifo_is_refused_promptly() {
     );
     assert!(!dir.join("out").exists());
 }
+
+#[test]
+fn name_pattern_values_cannot_make_folders_or_reserved_names() {
+    let tmp = scratch("names");
+    let dir = tmp.path();
+    let mut b = coreweave();
+    b.set("Assessment", "vendor", "value", "A/B Cloud");
+    let path = b.write_xlsx(&dir.join("ab.xlsx"));
+    let wb = path.to_str().unwrap();
+    let (code, err) = build(
+        dir,
+        &[
+            wb,
+            "--name-pattern",
+            "{{ vendor }}.pdf",
+            "--pdf-standard",
+            "none",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("out/A-B Cloud.pdf").is_file(), "{err}");
+    assert!(!dir.join("out/A").exists(), "a subfolder was made");
+
+    for (pattern, result, rule) in [
+        (
+            ".layerbrief-manifest.json",
+            ".layerbrief-manifest.json",
+            "reserved",
+        ),
+        (
+            "{{ assessment_id }}.eml",
+            "coreweave.eml",
+            "must end in `.pdf`",
+        ),
+    ] {
+        let (code, err) = build(dir, &[wb, "--name-pattern", pattern]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("`{pattern}` gives `{result}`")) && err.contains(rule),
+            "{err}"
+        );
+    }
+    // The manifest is still a manifest, and nothing was written under the refused names.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/.layerbrief-manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["format"], 1, "{manifest}");
+    assert!(!dir.join("out/coreweave.eml").exists());
+    assert!(dir.join("out/A-B Cloud.pdf").is_file());
+}
