@@ -434,3 +434,87 @@ fn watch_is_quiet_when_idle_and_rebuilds_once_per_save() {
         "one save, more than one rebuild: {after:?}"
     );
 }
+
+/// Two `build` processes at once; returns their exit codes and stderr once both are done.
+fn two_at_once(dir: &Path, a: &[&str], b: &[&str]) -> [(Option<i32>, String); 2] {
+    let spawn = |args: &[&str]| {
+        Background(
+            Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+                .args(args)
+                .args(["-j", "1", "--pdf-standard", "none"])
+                .current_dir(dir)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let mut both = [spawn(a), spawn(b)];
+    both.each_mut().map(|p| {
+        let mut err = String::new();
+        if let Some(mut pipe) = p.0.stderr.take() {
+            std::io::Read::read_to_string(&mut pipe, &mut err).unwrap();
+        }
+        (p.0.wait().unwrap().code(), err)
+    })
+}
+
+/// The manifest entries of `out`, by workbook.
+fn manifest_briefs(out: &Path) -> serde_json::Map<String, serde_json::Value> {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(".layerbrief-manifest.json")).unwrap())
+            .unwrap();
+    manifest["briefs"].as_object().unwrap().clone()
+}
+
+#[test]
+fn builds_at_once_on_one_folder_keep_every_entry() {
+    let tmp = scratch("concurrent");
+    let dir = tmp.path();
+    copies(dir, 4);
+    let workbook = |i: usize| {
+        std::fs::canonicalize(dir.join(format!("in/cw-{i:02}.xlsx")))
+            .unwrap()
+            .display()
+            .to_string()
+    };
+
+    // The same inputs, twice at once.
+    let all = ["build", "in", "--out", "out"];
+    for (code, err) in two_at_once(dir, &all, &all) {
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let briefs = manifest_briefs(&dir.join("out"));
+    for i in 0..4 {
+        assert_eq!(
+            briefs[&workbook(i)]["output"],
+            format!("cw-{i:02}.pdf"),
+            "{briefs:#?}"
+        );
+    }
+    starts(
+        &build(dir, &["--pdf-standard", "none"]),
+        "0 built, 4 unchanged, 0 failed",
+    );
+
+    // Different inputs at once into one folder: neither build loses the other's entries.
+    let (w0, w1, w2, w3) = (workbook(0), workbook(1), workbook(2), workbook(3));
+    let results = two_at_once(
+        dir,
+        &["build", &w0, &w1, "--out", "out2"],
+        &["build", &w2, &w3, "--out", "out2"],
+    );
+    for (code, err) in results {
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let briefs = manifest_briefs(&dir.join("out2"));
+    assert_eq!(briefs.len(), 4, "{briefs:#?}");
+    let o = run(
+        &["build", "in", "--out", "out2", "--pdf-standard", "none"],
+        dir,
+    );
+    assert!(
+        stderr(&o).contains("0 built, 4 unchanged, 0 failed"),
+        "{}",
+        stderr(&o)
+    );
+}

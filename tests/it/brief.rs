@@ -208,15 +208,15 @@ fn invalid_workbook_leaves_the_earlier_brief() {
         dir.join("out/other.pdf").exists(),
         "the valid workbook still builds"
     );
-    // Two briefs and the build manifest; no temporary file left behind.
-    let mut left: Vec<String> = std::fs::read_dir(dir.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
+    // Two briefs, the build manifest and its lock file; no temporary file left behind.
     assert_eq!(
-        left,
-        [".layerbrief-manifest.json", "coreweave.pdf", "other.pdf"]
+        file_names(&dir.join("out")),
+        [
+            ".layerbrief-manifest.json",
+            ".layerbrief-manifest.lock",
+            "coreweave.pdf",
+            "other.pdf"
+        ]
     );
 }
 

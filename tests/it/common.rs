@@ -309,3 +309,13 @@ pub fn run_with_timeout(args: &[&str], cwd: &Path, limit: std::time::Duration) -
         stderr,
     })
 }
+
+/// The names of the files in `dir` (not its subfolders), sorted.
+pub fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
