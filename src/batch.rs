@@ -10,10 +10,12 @@
 //!
 //! Interruptions: each brief is recorded in the manifest as soon as its PDF has landed,
 //! before its `built` line is printed, so a build that is killed keeps what it finished and
-//! the next one skips it. Builds running at once on one output folder share the manifest
+//! the next one skips it. Before typesetting, a build removes the temporary files that a
+//! killed build left in the folders it writes to (never those of a build still running);
+//! see [`crate::output`]. Builds running at once on one output folder share the manifest
 //! safely; see [`crate::manifest`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -24,7 +26,7 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::manifest::{self, KeyBuilder, Manifest, Store};
-use crate::output::{output_name, write_atomic};
+use crate::output::{output_name, remove_stale_temps, write_atomic};
 use crate::pipeline::{prepare_bytes, Prepared};
 use crate::render::{self, Engine, RenderOptions};
 use crate::ruleset::Ruleset;
@@ -246,6 +248,7 @@ pub(crate) fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) 
     let (mut results, pending) = plan(engine, config, &manifest, reporter);
     let prepared = prepare_all(config, pending);
     let ready = claim(prepared, &mut results, reporter);
+    clean_up(config, &manifest, &ready, reporter);
     let manifest_error = Mutex::new(None);
     let landed = run_workers(ready, config.jobs, |r| {
         let mut landed = render_one(engine, config, r);
@@ -279,6 +282,27 @@ pub(crate) fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) 
         results,
         secs: started.elapsed().as_secs_f64(),
         manifest_error,
+    }
+}
+
+/// Removes the temporary files an interrupted build left in the folders this build writes
+/// to: the output folder, the folders of the briefs the manifest knows, and those of the
+/// briefs about to be typeset.
+fn clean_up(config: &BuildConfig, manifest: &Manifest, ready: &[Ready], reporter: &Reporter) {
+    let mut folders = BTreeSet::from([config.out.clone()]);
+    let known = manifest.briefs.values().map(|e| config.out.join(&e.output));
+    for target in known.chain(ready.iter().map(|r| r.target.clone())) {
+        if let Some(dir) = target.parent() {
+            folders.insert(dir.to_path_buf());
+        }
+    }
+    for dir in folders {
+        for f in remove_stale_temps(&dir) {
+            reporter.print(&format!(
+                "note: removed {}, left by an interrupted build",
+                f.display()
+            ));
+        }
     }
 }
 

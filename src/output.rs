@@ -1,7 +1,12 @@
 //! Stage 5, write: briefs reach disk atomically, under names that cannot collide with ours.
 //!
-//! Policy: a file is written to a temporary sibling and renamed into place, so a reader
-//! never sees half a file and a failed build leaves the earlier good output untouched.
+//! Policy: a file is written to a temporary sibling `.{name}.{pid}.tmp` and renamed into
+//! place, so a reader never sees half a file and a failed build leaves the earlier good
+//! output untouched. The writer holds an exclusive lock on its temporary file while it
+//! writes, where the file system has locks. A build killed mid-write leaves its temporary file behind; the next build removes
+//! it when its writing process is gone (on Linux: no `/proc/<pid>`) and no one holds its
+//! lock, and never touches the temporary files of a build still running. Where liveness
+//! cannot be checked (no `/proc`), leftovers are kept.
 //!
 //! Output names come from the `--name-pattern` (minijinja). A `/` or `\` inside a value
 //! becomes `-` (a vendor `A/B Cloud` is one file name, not a folder); a `/` written in the
@@ -30,6 +35,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
+        // Tells a cleaner on another machine or in another container, where our pid means
+        // nothing, that this file is being written. Not every file system locks; writing
+        // does not depend on it.
+        let _ = f.try_lock();
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -38,6 +47,73 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The writing process of a temporary file of ours (`.{name}.{pid}.tmp`, where `name` is a
+/// brief, a draft or one of our `.layerbrief-` files), or `None` for any other file.
+pub fn temp_file_pid(file_name: &str) -> Option<u32> {
+    let inner = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (name, pid) = inner.rsplit_once('.')?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let ours =
+        lower.ends_with(".pdf") || lower.ends_with(".eml") || lower.starts_with(RESERVED_PREFIX);
+    if ours {
+        pid.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Whether process `pid` may still be running. Only a process known to be gone gives
+/// `false`: this one is alive, and without `/proc` nothing is known.
+pub fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
+/// Removes the temporary files of ours in `dir` (not its subfolders) that were left by a
+/// process that is gone and that no one is writing. Returns the files removed.
+pub fn remove_stale_temps(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = temp_file_pid(&name.to_string_lossy()) else {
+            continue;
+        };
+        if !entry.file_type().is_ok_and(|t| t.is_file()) || process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        // Read and write: an exclusive lock over NFS needs a file open for writing.
+        let Ok(f) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+        else {
+            continue;
+        };
+        // A writer elsewhere (another machine sharing the folder) still holds its lock.
+        if f.try_lock().is_err() {
+            continue;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
 }
 
 /// Renders the output file name pattern: values cannot make folders, and the result must be
@@ -205,5 +281,38 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temp_files_of_ours_are_recognised() {
+        assert_eq!(temp_file_pid(".a.pdf.123.tmp"), Some(123));
+        assert_eq!(temp_file_pid(".A B.PDF.9.tmp"), Some(9));
+        assert_eq!(temp_file_pid(".a.eml.77.tmp"), Some(77));
+        assert_eq!(temp_file_pid("..layerbrief-manifest.json.5.tmp"), Some(5));
+        assert_eq!(temp_file_pid(".a.pdf.tmp"), None);
+        assert_eq!(temp_file_pid(".a.pdf.12x.tmp"), None);
+        assert_eq!(temp_file_pid(".notes.txt.12.tmp"), None);
+        assert_eq!(temp_file_pid("a.pdf.12.tmp"), None);
+    }
+
+    #[test]
+    fn stale_temps_of_dead_processes_go() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        // A pid above Linux's largest pid_max is never a running process.
+        let dead = dir.join(".a.pdf.4194305.tmp");
+        let mine = dir.join(format!(".b.pdf.{}.tmp", std::process::id()));
+        let other = dir.join(".notes.txt.4194305.tmp");
+        for p in [&dead, &mine, &other] {
+            std::fs::write(p, b"half").unwrap();
+        }
+        let removed = remove_stale_temps(dir);
+        if Path::new("/proc/self").exists() {
+            assert_eq!(removed, std::slice::from_ref(&dead));
+            assert!(!dead.exists());
+        } else {
+            assert!(removed.is_empty());
+        }
+        assert!(mine.exists() && other.exists());
     }
 }

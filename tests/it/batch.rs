@@ -435,6 +435,101 @@ fn watch_is_quiet_when_idle_and_rebuilds_once_per_save() {
     );
 }
 
+#[test]
+fn leftover_temp_files_of_dead_builds_are_removed() {
+    let tmp = scratch("stale-tmp");
+    let dir = tmp.path();
+    copies(dir, 1);
+    starts(&build(dir, &["--pdf-standard", "none"]), "1 built");
+    // A process that has exited and been reaped, and a pid above Linux's largest pid_max.
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let out = dir.join("out");
+    let dead = [
+        format!(".cw-00.pdf.{}.tmp", gone.id()),
+        ".cw-07.pdf.4194305.tmp".to_string(),
+        "..layerbrief-manifest.json.4194305.tmp".to_string(),
+    ];
+    let live = format!(".cw-00.pdf.{}.tmp", std::process::id());
+    let not_ours = ".notes.txt.4194305.tmp".to_string();
+    for name in dead.iter().chain([&live, &not_ours]) {
+        std::fs::write(out.join(name), b"half a file").unwrap();
+    }
+    let o = run(
+        &["build", "in", "--out", "out", "--pdf-standard", "none"],
+        dir,
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("0 built, 1 unchanged, 0 failed"), "{err}");
+    for name in &dead {
+        assert!(!out.join(name).exists(), "{name} is left: {err}");
+        assert!(
+            err.contains(&format!(
+                "note: removed out/{name}, left by an interrupted build"
+            )),
+            "{err}"
+        );
+    }
+    assert!(
+        out.join(&live).exists(),
+        "a running build's file was removed"
+    );
+    assert!(out.join(&not_ours).exists(), "a file not ours was removed");
+}
+
+#[test]
+fn a_killed_build_keeps_the_briefs_it_finished() {
+    let tmp = scratch("killed");
+    let dir = tmp.path();
+    copies(dir, 6);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        .args([
+            "build",
+            "in",
+            "--out",
+            "out",
+            "-j",
+            "1",
+            "--pdf-standard",
+            "none",
+        ])
+        .current_dir(dir)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    while let Ok(l) = lines.recv_timeout(Duration::from_secs(180)) {
+        let built = l.starts_with("built ");
+        seen.push(l);
+        if built {
+            break;
+        }
+    }
+    // SIGKILL: no chance to tidy up.
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.iter().any(|l| l.starts_with("built ")),
+        "no brief was built: {seen:?}"
+    );
+    let line = build(dir, &["-j", "1", "--pdf-standard", "none"]);
+    let unchanged: usize = line
+        .split(", ")
+        .find_map(|p| p.strip_suffix(" unchanged"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no summary: {line}"));
+    assert!(unchanged >= 1, "the finished brief was built again: {line}");
+    assert!(line.contains(", 0 failed"), "{line}");
+    let names = file_names(&dir.join("out"));
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "temporary files are left: {names:?}"
+    );
+    assert_eq!(names.iter().filter(|n| n.ends_with(".pdf")).count(), 6);
+}
+
 /// Two `build` processes at once; returns their exit codes and stderr once both are done.
 fn two_at_once(dir: &Path, a: &[&str], b: &[&str]) -> [(Option<i32>, String); 2] {
     let spawn = |args: &[&str]| {
