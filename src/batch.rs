@@ -7,10 +7,18 @@
 //! One failure never stops the others. Each brief's messages are printed together when it
 //! finishes, so parallel output never interleaves. The result is one [`BriefResult`] per
 //! workbook; what it means for the exit status is the command's business.
+//!
+//! Interruptions: each brief is recorded in the manifest as soon as its PDF has landed,
+//! before its `built` line is printed, so a build that is killed keeps what it finished and
+//! the next one skips it. Before typesetting, a build removes the temporary files that a
+//! killed build left in the folders it writes to (never those of a build still running);
+//! see [`crate::output`]. Builds running at once on one output folder share the manifest
+//! safely; see [`crate::manifest`].
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -18,8 +26,8 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::load::{self, Limits};
-use crate::manifest::{self, KeyBuilder, Manifest};
-use crate::output::{output_name, write_atomic};
+use crate::manifest::{self, KeyBuilder, Manifest, Store};
+use crate::output::{output_name, remove_stale_temps, write_atomic};
 use crate::pipeline::{prepare_bytes, Prepared, Under};
 use crate::render::{self, Engine, RenderOptions};
 use crate::ruleset::Ruleset;
@@ -224,8 +232,8 @@ struct Dropped {
     log: String,
 }
 
-/// What typesetting and writing one brief gave: its result, its new manifest entry, and the
-/// messages to print together.
+/// What typesetting and writing one brief gave: its result, its new manifest entry (to record
+/// before the messages are printed), and the messages to print together.
 struct Landed {
     result: BriefResult,
     entry: Option<(String, manifest::Entry)>,
@@ -235,29 +243,40 @@ struct Landed {
 /// Builds every workbook of `config` into `config.out`.
 pub(crate) fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) -> Summary {
     let started = Instant::now();
-    let manifest_path = manifest::path(&config.out, config.shard);
-    let (mut manifest, warning) = Manifest::load(&manifest_path);
-    let loaded = manifest.clone();
+    let store = Store::new(manifest::path(&config.out, config.shard));
+    let (manifest, warning) = Manifest::load(store.path());
     if let Some(w) = warning {
         reporter.print(&format!("warning: {w}"));
     }
     let (mut results, pending) = plan(engine, config, &manifest, reporter);
     let prepared = prepare_all(engine, config, pending);
     let ready = claim(prepared, &mut results, reporter);
+    clean_up(config, &manifest, &ready, reporter);
+    let manifest_error = Mutex::new(None);
     let landed = run_workers(ready, config.jobs, |r| {
-        let landed = render_one(engine, config, r);
+        let mut landed = render_one(engine, config, r);
+        if let Some((k, e)) = landed.entry.take() {
+            if let Err(e) = store.update(|m| {
+                m.briefs.insert(k, e);
+            }) {
+                manifest_error
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get_or_insert(cannot_write(&store, &e));
+            }
+        }
         reporter.print(&landed.log);
         reporter.tick();
-        landed
+        landed.result
     });
-    for l in landed {
-        if let Some((k, e)) = l.entry {
-            manifest.briefs.insert(k, e);
-        }
-        results.push(l.result);
-    }
+    results.extend(landed);
     reporter.finish();
-    let manifest_error = commit(&mut manifest, &loaded, &manifest_path, &results);
+    let mut manifest_error = manifest_error
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = forget_failures(&store, &manifest, &results) {
+        manifest_error.get_or_insert(e);
+    }
     if let Some(e) = &manifest_error {
         reporter.print(&format!("error: {e}"));
     }
@@ -266,6 +285,27 @@ pub(crate) fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) 
         results,
         secs: started.elapsed().as_secs_f64(),
         manifest_error,
+    }
+}
+
+/// Removes the temporary files an interrupted build left in the folders this build writes
+/// to: the output folder, the folders of the briefs the manifest knows, and those of the
+/// briefs about to be typeset.
+fn clean_up(config: &BuildConfig, manifest: &Manifest, ready: &[Ready], reporter: &Reporter) {
+    let mut folders = BTreeSet::from([config.out.clone()]);
+    let known = manifest.briefs.values().map(|e| config.out.join(&e.output));
+    for target in known.chain(ready.iter().map(|r| r.target.clone())) {
+        if let Some(dir) = target.parent() {
+            folders.insert(dir.to_path_buf());
+        }
+    }
+    for dir in folders {
+        for f in remove_stale_temps(&dir) {
+            reporter.print(&format!(
+                "note: removed {}, left by an interrupted build",
+                f.display()
+            ));
+        }
     }
 }
 
@@ -496,26 +536,35 @@ impl Landed {
     }
 }
 
-/// Drops the entries of workbooks that failed (the next build must try them again) and saves
-/// the manifest when it changed. Returns why it could not be saved.
-fn commit(
-    manifest: &mut Manifest,
-    loaded: &Manifest,
-    path: &Path,
-    results: &[BriefResult],
-) -> Option<String> {
-    for r in results {
-        if matches!(r.status, BriefStatus::Invalid | BriefStatus::Failed) {
-            manifest.briefs.remove(&source_key(&r.source));
-        }
-    }
-    if manifest == loaded {
+/// Drops the manifest entries of workbooks that failed (the next build must try them
+/// again); the manifest is touched only when it held some when the build started. Returns
+/// why it could not be written.
+fn forget_failures(store: &Store, loaded: &Manifest, results: &[BriefResult]) -> Option<String> {
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| matches!(r.status, BriefStatus::Invalid | BriefStatus::Failed))
+        .map(|r| source_key(&r.source))
+        .filter(|k| loaded.briefs.contains_key(k))
+        .collect();
+    if failed.is_empty() {
         return None;
     }
-    manifest
-        .save(path)
+    store
+        .update(|m| {
+            for k in &failed {
+                m.briefs.remove(k);
+            }
+        })
         .err()
-        .map(|e| format!("{}: cannot write the manifest ({e})", path.display()))
+        .map(|e| cannot_write(store, &e))
+}
+
+/// The message of a manifest that could not be written.
+fn cannot_write(store: &Store, e: &std::io::Error) -> String {
+    format!(
+        "{}: cannot write the manifest ({e})",
+        store.path().display()
+    )
 }
 
 /// Sorts results into the order the inputs were given.

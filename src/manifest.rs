@@ -4,11 +4,20 @@
 //! bytes, the rulesets and layers data, the templates, the fonts, the layerbrief version and
 //! the build options) matches the manifest entry of its workbook *and* the PDF on disk still
 //! has the bytes the manifest recorded. Anything else (no manifest, an unreadable or corrupt
-//! one, a PDF edited or deleted by hand) means a rebuild: never a wrong skip. The manifest is
-//! written atomically, after the briefs.
+//! one, a PDF edited or deleted by hand) means a rebuild: never a wrong skip.
+//!
+//! The manifest on disk is changed only through a [`Store`]: each finished brief is recorded
+//! as soon as its PDF has landed, so a build that is killed keeps what it finished. Every
+//! change is a read-modify-write under an exclusive lock on a lock file beside the manifest
+//! (`.layerbrief-manifest.lock`): the manifest is read again under the lock, this build's
+//! change is applied to what is there, and the result is written atomically (temporary file
+//! and rename), so builds running at once on one output folder never lose each other's
+//! entries. Nothing is written when nothing changed (a no-op rebuild leaves the file alone).
+//! Where the file system cannot lock, updates are still serialized within one build.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -43,6 +52,61 @@ pub fn path(out: &Path, shard: Option<(u32, u32)>) -> PathBuf {
     match shard {
         Some((k, n)) => out.join(format!(".layerbrief-manifest-{k}-of-{n}.json")),
         None => out.join(".layerbrief-manifest.json"),
+    }
+}
+
+/// The lock file of the manifest at `manifest`, held around each change to it.
+pub fn lock_path(manifest: &Path) -> PathBuf {
+    manifest.with_extension("lock")
+}
+
+/// The manifest file of an output folder, as the threads of a build and other builds
+/// running at once change it: one locked read-modify-write per change.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    /// Serializes this process's changes (the file lock serializes processes).
+    threads: Mutex<()>,
+}
+
+impl Store {
+    /// The store of the manifest file at `path`.
+    pub fn new(path: PathBuf) -> Self {
+        Self {
+            path,
+            threads: Mutex::new(()),
+        }
+    }
+
+    /// The manifest file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Applies `change` to the manifest as it is on disk now, under the lock, and writes it
+    /// atomically if it changed. Returns whether it was written.
+    pub fn update(&self, change: impl FnOnce(&mut Manifest)) -> std::io::Result<bool> {
+        let _threads = self.threads.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        let lock = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock_path(&self.path))?;
+        // Released when `lock` is dropped, after the write. A file system without locks
+        // still gets this build's changes, serialized by `threads`.
+        let _ = lock.lock();
+        let (mut manifest, _) = Manifest::load(&self.path);
+        let before = manifest.clone();
+        change(&mut manifest);
+        if manifest == before {
+            return Ok(false);
+        }
+        manifest.save(&self.path)?;
+        Ok(true)
     }
 }
 
@@ -108,6 +172,7 @@ impl KeyBuilder {
         self
     }
 
+    /// The key, as hex.
     pub fn finish(self) -> String {
         format!("{:x}", self.0.finalize())
     }
@@ -143,6 +208,71 @@ mod tests {
         assert!(back.is_fresh("a.xlsx", "other", dir).is_none());
         std::fs::write(dir.join("a.pdf"), b"edited").unwrap();
         assert!(back.is_fresh("a.xlsx", "k", dir).is_none());
+    }
+
+    fn entry(key: &str) -> Entry {
+        Entry {
+            key: key.into(),
+            output: format!("{key}.pdf").into(),
+            pdf_sha256: sha256_hex(key.as_bytes()),
+        }
+    }
+
+    #[test]
+    fn stores_merge_and_skip_no_op_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = path(tmp.path(), None);
+        let a = Store::new(p.clone());
+        let b = Store::new(p.clone());
+        assert!(a
+            .update(|m| drop(m.briefs.insert("a".into(), entry("a"))))
+            .unwrap());
+        // Another store (another build) sees the first entry and keeps it.
+        assert!(b
+            .update(|m| drop(m.briefs.insert("b".into(), entry("b"))))
+            .unwrap());
+        let (m, _) = Manifest::load(&p);
+        assert_eq!(m.briefs.keys().collect::<Vec<_>>(), ["a", "b"]);
+        // The same entry again is no change: the file is not written (an atomic write
+        // would put a new file in its place).
+        let before = std::fs::read(&p).unwrap();
+        std::fs::write(&p, before.iter().chain(b"\n").copied().collect::<Vec<u8>>()).unwrap();
+        assert!(!a
+            .update(|m| drop(m.briefs.insert("a".into(), entry("a"))))
+            .unwrap());
+        assert!(
+            std::fs::read(&p).unwrap().ends_with(b"}\n"),
+            "a change that changed nothing rewrote the manifest"
+        );
+        assert!(lock_path(&p).exists());
+        assert_eq!(
+            lock_path(&p).file_name().unwrap(),
+            ".layerbrief-manifest.lock"
+        );
+    }
+
+    #[test]
+    fn threads_never_lose_entries() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = path(tmp.path(), None);
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let p = p.clone();
+                s.spawn(move || {
+                    // One store per thread: each change takes the file lock on its own.
+                    let store = Store::new(p);
+                    for i in 0..10 {
+                        let k = format!("{t}-{i}");
+                        store
+                            .update(|m| drop(m.briefs.insert(k.clone(), entry(&k))))
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        let (m, w) = Manifest::load(&p);
+        assert!(w.is_none());
+        assert_eq!(m.briefs.len(), 40);
     }
 
     #[test]

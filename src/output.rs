@@ -1,10 +1,25 @@
-//! Stage 5, write: briefs reach disk atomically.
+//! Stage 5, write: briefs reach disk atomically, under names that cannot collide with ours.
 //!
-//! Policy: a file is written to a temporary sibling and renamed into place, so a reader
-//! never sees half a file and a failed build leaves the earlier good output untouched.
+//! Policy: a file is written to a temporary sibling `.{name}.{pid}.tmp` and renamed into
+//! place, so a reader never sees half a file and a failed build leaves the earlier good
+//! output untouched. The writer holds an exclusive lock on its temporary file while it
+//! writes, where the file system has locks. A build killed mid-write leaves its temporary file behind; the next build removes
+//! it when its writing process is gone (on Linux: no `/proc/<pid>`) and no one holds its
+//! lock, and never touches the temporary files of a build still running. Where liveness
+//! cannot be checked (no `/proc`), leftovers are kept.
+//!
+//! Output names come from the `--name-pattern` (minijinja). A `/` or `\` inside a value
+//! becomes `-` (a vendor `A/B Cloud` is one file name, not a folder); a `/` written in the
+//! pattern itself makes a subfolder. The result must stay inside the output folder, end in
+//! `.pdf` (so `mail`'s `.eml` beside it can never be another brief), and no part of it may
+//! start with `.layerbrief-`, the names of our own files (manifests, their lock, the mail
+//! log).
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+
+/// The prefix of every file of ours in an output folder; no output name may use it.
+pub const RESERVED_PREFIX: &str = ".layerbrief-";
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -20,6 +35,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
+        // Tells a cleaner on another machine or in another container, where our pid means
+        // nothing, that this file is being written. Not every file system locks; writing
+        // does not depend on it.
+        let _ = f.try_lock();
         f.write_all(bytes)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
@@ -30,9 +49,81 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Renders the output file name pattern and checks that it stays inside the output folder.
+/// The writing process of a temporary file of ours (`.{name}.{pid}.tmp`, where `name` is a
+/// brief, a draft or one of our `.layerbrief-` files), or `None` for any other file.
+pub fn temp_file_pid(file_name: &str) -> Option<u32> {
+    let inner = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (name, pid) = inner.rsplit_once('.')?;
+    if pid.is_empty() || !pid.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    let ours =
+        lower.ends_with(".pdf") || lower.ends_with(".eml") || lower.starts_with(RESERVED_PREFIX);
+    if ours {
+        pid.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Whether process `pid` may still be running. Only a process known to be gone gives
+/// `false`: this one is alive, and without `/proc` nothing is known.
+pub fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
+/// Removes the temporary files of ours in `dir` (not its subfolders) that were left by a
+/// process that is gone and that no one is writing. Returns the files removed.
+pub fn remove_stale_temps(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = temp_file_pid(&name.to_string_lossy()) else {
+            continue;
+        };
+        if !entry.file_type().is_ok_and(|t| t.is_file()) || process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        // Read and write: an exclusive lock over NFS needs a file open for writing.
+        let Ok(f) = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+        else {
+            continue;
+        };
+        // A writer elsewhere (another machine sharing the folder) still holds its lock.
+        if f.try_lock().is_err() {
+            continue;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// Renders the output file name pattern: values cannot make folders, and the result must be
+/// a `.pdf` inside the output folder that is not one of our reserved names.
 pub fn output_name(pattern: &str, vars: &serde_json::Value) -> Result<PathBuf, String> {
-    let env = minijinja::Environment::new();
+    let mut env = minijinja::Environment::new();
+    env.set_formatter(|out, _state, value| {
+        let text = value.to_string().replace(['/', '\\'], "-");
+        out.write_str(&text).map_err(minijinja::Error::from)
+    });
     let name = env
         .render_str(pattern, vars)
         .map_err(|e| format!("the name pattern `{pattern}` cannot be rendered: {e}"))?;
@@ -45,17 +136,36 @@ pub fn output_name(pattern: &str, vars: &serde_json::Value) -> Result<PathBuf, S
     let path = PathBuf::from(name);
     for c in path.components() {
         match c {
-            Component::Normal(_) => {}
+            Component::Normal(part) => {
+                if part.to_string_lossy().starts_with(RESERVED_PREFIX) {
+                    return Err(format!(
+                        "the name pattern `{pattern}` gives `{name}`, a name reserved for \
+                         layerbrief's own files (no part of an output name may start with \
+                         `{RESERVED_PREFIX}`)"
+                    ));
+                }
+            }
             _ => {
                 return Err(format!(
-                    "the name pattern gives `{name}`, which leaves the output folder"
+                    "the name pattern `{pattern}` gives `{name}`, which leaves the output folder"
                 ))
             }
         }
     }
     if name.contains('\\') || name.ends_with('/') {
         return Err(format!(
-            "the name pattern gives `{name}`, which is not a file name"
+            "the name pattern `{pattern}` gives `{name}`, which is not a file name"
+        ));
+    }
+    let file = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if !file.ends_with(".pdf") {
+        return Err(format!(
+            "the name pattern `{pattern}` gives `{name}`, which does not end in `.pdf`: a brief \
+             must end in `.pdf` (mail writes its draft beside it, under the same name ending \
+             in `.eml`)"
         ));
     }
     Ok(path)
@@ -65,9 +175,18 @@ pub fn output_name(pattern: &str, vars: &serde_json::Value) -> Result<PathBuf, S
 mod tests {
     use super::*;
 
+    fn vars() -> serde_json::Value {
+        serde_json::json!({
+            "assessment_id": "coreweave",
+            "vendor": "A/B Cloud",
+            "escape": "../x",
+            "back": "C:\\x",
+        })
+    }
+
     #[test]
     fn names_stay_inside() {
-        let vars = serde_json::json!({"assessment_id": "coreweave", "vendor": "../x"});
+        let vars = vars();
         assert_eq!(
             output_name("{{ assessment_id }}.pdf", &vars).unwrap(),
             PathBuf::from("coreweave.pdf")
@@ -76,13 +195,81 @@ mod tests {
             output_name("briefs/{{ assessment_id }}.pdf", &vars).unwrap(),
             PathBuf::from("briefs/coreweave.pdf")
         );
-        assert!(output_name("{{ vendor }}.pdf", &vars)
+        assert!(output_name("../{{ assessment_id }}.pdf", &vars)
             .unwrap_err()
             .contains("leaves the output folder"));
-        assert!(output_name("/etc/{{ assessment_id }}", &vars).is_err());
+        assert!(output_name("/etc/{{ assessment_id }}.pdf", &vars).is_err());
         assert!(output_name("{{ nothing }}", &vars)
             .unwrap_err()
             .contains("empty"));
+    }
+
+    #[test]
+    fn separators_in_values_are_not_folders() {
+        let vars = vars();
+        assert_eq!(
+            output_name("{{ vendor }}.pdf", &vars).unwrap(),
+            PathBuf::from("A-B Cloud.pdf")
+        );
+        // `..` inside a value cannot climb out: it becomes part of one name.
+        assert_eq!(
+            output_name("{{ escape }}.pdf", &vars).unwrap(),
+            PathBuf::from("..-x.pdf")
+        );
+        assert_eq!(
+            output_name("{{ back }}.pdf", &vars).unwrap(),
+            PathBuf::from("C:-x.pdf")
+        );
+        // Neither filters nor `safe` bring a separator back.
+        assert_eq!(
+            output_name("{{ vendor | replace(' ', '/') | safe }}.pdf", &vars).unwrap(),
+            PathBuf::from("A-B-Cloud.pdf")
+        );
+        assert_eq!(
+            output_name("{{ vendor ~ '/' ~ assessment_id }}.pdf", &vars).unwrap(),
+            PathBuf::from("A-B Cloud-coreweave.pdf")
+        );
+        // A separator written in the pattern is a folder.
+        assert_eq!(
+            output_name("{{ vendor }}/{{ assessment_id }}.pdf", &vars).unwrap(),
+            PathBuf::from("A-B Cloud/coreweave.pdf")
+        );
+    }
+
+    #[test]
+    fn reserved_names_are_refused() {
+        let vars = vars();
+        for pattern in [
+            ".layerbrief-manifest.json",
+            ".layerbrief-manifest-1-of-2.json",
+            ".layerbrief-sent.json",
+            ".layerbrief-{{ assessment_id }}.pdf",
+            ".layerbrief-x/{{ assessment_id }}.pdf",
+        ] {
+            let e = output_name(pattern, &vars).unwrap_err();
+            assert!(e.contains(pattern), "{e}");
+            assert!(e.contains("reserved") && e.contains(".layerbrief-"), "{e}");
+        }
+        for pattern in [
+            "{{ assessment_id }}.eml",
+            "{{ assessment_id }}.EML",
+            "{{ assessment_id }}",
+            "{{ assessment_id }}.pdf.txt",
+            "{{ assessment_id }}.pdf/",
+        ] {
+            let e = output_name(pattern, &vars).unwrap_err();
+            assert!(e.contains(&format!("`{pattern}`")), "{e}");
+            assert!(
+                e.contains("must end in `.pdf`") || e.contains("not a file name"),
+                "{e}"
+            );
+        }
+        let e = output_name("{{ assessment_id }}.eml", &vars).unwrap_err();
+        assert!(e.contains("`coreweave.eml`"), "{e}");
+        assert_eq!(
+            output_name("{{ assessment_id }}.PDF", &vars).unwrap(),
+            PathBuf::from("coreweave.PDF")
+        );
     }
 
     #[test]
@@ -94,5 +281,38 @@ mod tests {
         write_atomic(&p, b"two").unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn temp_files_of_ours_are_recognised() {
+        assert_eq!(temp_file_pid(".a.pdf.123.tmp"), Some(123));
+        assert_eq!(temp_file_pid(".A B.PDF.9.tmp"), Some(9));
+        assert_eq!(temp_file_pid(".a.eml.77.tmp"), Some(77));
+        assert_eq!(temp_file_pid("..layerbrief-manifest.json.5.tmp"), Some(5));
+        assert_eq!(temp_file_pid(".a.pdf.tmp"), None);
+        assert_eq!(temp_file_pid(".a.pdf.12x.tmp"), None);
+        assert_eq!(temp_file_pid(".notes.txt.12.tmp"), None);
+        assert_eq!(temp_file_pid("a.pdf.12.tmp"), None);
+    }
+
+    #[test]
+    fn stale_temps_of_dead_processes_go() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        // A pid above Linux's largest pid_max is never a running process.
+        let dead = dir.join(".a.pdf.4194305.tmp");
+        let mine = dir.join(format!(".b.pdf.{}.tmp", std::process::id()));
+        let other = dir.join(".notes.txt.4194305.tmp");
+        for p in [&dead, &mine, &other] {
+            std::fs::write(p, b"half").unwrap();
+        }
+        let removed = remove_stale_temps(dir);
+        if Path::new("/proc/self").exists() {
+            assert_eq!(removed, std::slice::from_ref(&dead));
+            assert!(!dead.exists());
+        } else {
+            assert!(removed.is_empty());
+        }
+        assert!(mine.exists() && other.exists());
     }
 }

@@ -1,6 +1,10 @@
 //! Stage 4, render: the Typst `World` of layerbrief, embedded templates and fonts, data served
 //! as a file.
 //!
+//! Templates are the embedded set, each file replaceable by one of `--templates DIR`. Only
+//! regular files and folders inside that folder are read: a symbolic link only when it
+//! stays inside, and FIFOs, sockets and devices are refused without being opened.
+//!
 //! Policy: a template sees exactly the files of the template set and the virtual
 //! `/data.json`; nothing else on disk, no packages, no network. The clock is the
 //! assessment's date, so output depends on inputs only. Fonts, the standard library and
@@ -60,14 +64,28 @@ impl Templates {
     }
 
     /// The embedded templates with every file of `dir` (recursively) put in their place.
+    ///
+    /// Only regular files inside `dir` are read. A symbolic link is followed only when its
+    /// target stays inside the folder; one that leaves it, leads nowhere, or names a FIFO,
+    /// socket or device is refused with an error naming the file (such a file is never
+    /// opened, so a FIFO cannot hang the build).
     pub fn with_overrides(dir: &Path) -> std::io::Result<Self> {
+        let root = std::fs::canonicalize(dir)?;
         let mut set = Self::embedded();
+        let mut visited = std::collections::HashSet::from([root.clone()]);
         let mut stack = vec![dir.to_path_buf()];
         while let Some(d) = stack.pop() {
-            for entry in std::fs::read_dir(&d)? {
-                let path = entry?.path();
-                if path.is_dir() {
-                    stack.push(path);
+            let mut entries = std::fs::read_dir(&d)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<std::io::Result<Vec<_>>>()?;
+            entries.sort();
+            for path in entries {
+                let (real, meta) = template_file(&root, &path)?;
+                if meta.is_dir() {
+                    // A link back to a folder already read would loop.
+                    if visited.insert(real) {
+                        stack.push(path);
+                    }
                     continue;
                 }
                 let rel = path
@@ -75,7 +93,9 @@ impl Templates {
                     .unwrap_or(&path)
                     .to_string_lossy()
                     .replace('\\', "/");
-                let bytes = std::fs::read(&path)?;
+                let bytes = read_checked(&real, &meta).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+                })?;
                 set.files.insert(
                     rel,
                     TemplateFile {
@@ -118,6 +138,99 @@ impl Templates {
         }
         format!("{:x}", h.finalize())
     }
+}
+
+/// Where the entry `path` of a templates folder whose canonical path is `root` really is,
+/// and what it is: a folder or a regular file inside `root`. Anything else is an error that
+/// names the file. Nothing is opened here.
+fn template_file(root: &Path, path: &Path) -> std::io::Result<(PathBuf, std::fs::Metadata)> {
+    let refuse = |why: String| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{}: {why}; a templates folder may hold only regular files and folders \
+                 (and symbolic links only to what is inside it)",
+                path.display()
+            ),
+        )
+    };
+    let link = std::fs::symlink_metadata(path)?;
+    let real = if link.file_type().is_symlink() {
+        let target = std::fs::read_link(path).unwrap_or_default();
+        let real = std::fs::canonicalize(path).map_err(|_| {
+            refuse(format!(
+                "a symbolic link to {}, which does not exist",
+                target.display()
+            ))
+        })?;
+        if !real.starts_with(root) {
+            return Err(refuse(format!(
+                "a symbolic link to {}, outside the templates folder",
+                target.display()
+            )));
+        }
+        real
+    } else {
+        std::fs::canonicalize(path)?
+    };
+    // Its folders were checked on the way down; this holds unless one was swapped since.
+    if !real.starts_with(root) {
+        return Err(refuse(format!(
+            "{}, outside the templates folder",
+            real.display()
+        )));
+    }
+    let meta = std::fs::metadata(&real)?;
+    let kind = meta.file_type();
+    if kind.is_dir() || kind.is_file() {
+        return Ok((real, meta));
+    }
+    Err(refuse(format!(
+        "{}, not a regular file",
+        special_kind(&kind)
+    )))
+}
+
+/// What a file that is neither a regular file nor a folder is, in words.
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_block_device() || kind.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "a special file"
+}
+
+/// Reads the regular file `real` that [`template_file`] vetted as `meta`, checking that the
+/// file opened is that same file (not swapped for another in between).
+fn read_checked(real: &Path, meta: &std::fs::Metadata) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(real)?;
+    let opened = f.metadata()?;
+    #[cfg(unix)]
+    let same = {
+        use std::os::unix::fs::MetadataExt;
+        opened.dev() == meta.dev() && opened.ino() == meta.ino()
+    };
+    #[cfg(not(unix))]
+    let same = opened.file_type() == meta.file_type();
+    if !same || !opened.is_file() {
+        return Err(std::io::Error::other(
+            "the file changed while it was read; try again",
+        ));
+    }
+    let mut bytes = Vec::new();
+    f.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// The embedded font files: name and bytes.

@@ -1,6 +1,8 @@
 //! Batches: incremental rebuilds, methodology bumps, shards and watch mode.
 
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
@@ -348,5 +350,266 @@ fn rescore_keeps_computed_changes_under_an_override() {
             .iter()
             .any(|c| c["target"] == "2C" && c["kind"] == "status_level" && c["to"] == "gap"),
         "the computed 2C change is hidden by the override: {changes:?}"
+    );
+}
+
+/// `build --watch` of `in` into `out` in the background, with its stderr lines.
+fn watch(dir: &Path) -> (Background, Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        .args([
+            "build",
+            "--watch",
+            "in",
+            "--out",
+            "out",
+            "--pdf-standard",
+            "none",
+        ])
+        .current_dir(dir)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    (Background(child), lines)
+}
+
+/// The lines that arrive within `within` (all of them, however long `within` is).
+fn lines_for(lines: &Receiver<String>, within: Duration) -> Vec<String> {
+    let until = Instant::now() + within;
+    let mut got = Vec::new();
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(l) => got.push(l),
+            Err(_) => break,
+        }
+    }
+    got
+}
+
+/// The next status line of a watch (`[12:00:00] 1 built, …`), waiting up to `limit`.
+fn next_status(lines: &Receiver<String>, limit: Duration) -> Option<String> {
+    let until = Instant::now() + limit;
+    while let Some(left) = until.checked_duration_since(Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(l) if l.starts_with('[') => return Some(l),
+            Ok(_) => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+#[test]
+fn watch_is_quiet_when_idle_and_rebuilds_once_per_save() {
+    let tmp = scratch("watch-idle");
+    let dir = tmp.path();
+    copies(dir, 1);
+    let (watch, lines) = watch(dir);
+    let first = next_status(&lines, Duration::from_secs(180)).expect("no first build");
+    assert!(first.contains("1 built"), "{first}");
+
+    // Idle: its own reads of the workbook must not start another build.
+    let idle = lines_for(&lines, Duration::from_secs(10));
+    assert!(idle.is_empty(), "an idle watch printed {idle:?}");
+
+    // Save as Excel does: a new copy under a temporary name, renamed over the workbook.
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "cw-00").set(
+        "Assessment",
+        "doc_version",
+        "value",
+        "v1.4",
+    );
+    let temp = b.write_xlsx(&dir.join("in/3F2A1B00"));
+    std::fs::rename(&temp, dir.join("in/cw-00.xlsx")).unwrap();
+    let rebuilt = next_status(&lines, Duration::from_secs(180)).expect("no rebuild after a save");
+    assert!(rebuilt.contains("1 built, 0 unchanged"), "{rebuilt}");
+    let after: Vec<String> = lines_for(&lines, Duration::from_secs(5))
+        .into_iter()
+        .filter(|l| l.starts_with('['))
+        .collect();
+    drop(watch);
+    assert!(
+        after.is_empty(),
+        "one save, more than one rebuild: {after:?}"
+    );
+}
+
+#[test]
+fn leftover_temp_files_of_dead_builds_are_removed() {
+    let tmp = scratch("stale-tmp");
+    let dir = tmp.path();
+    copies(dir, 1);
+    starts(&build(dir, &["--pdf-standard", "none"]), "1 built");
+    // A process that has exited and been reaped, and a pid above Linux's largest pid_max.
+    let mut gone = Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let out = dir.join("out");
+    let dead = [
+        format!(".cw-00.pdf.{}.tmp", gone.id()),
+        ".cw-07.pdf.4194305.tmp".to_string(),
+        "..layerbrief-manifest.json.4194305.tmp".to_string(),
+    ];
+    let live = format!(".cw-00.pdf.{}.tmp", std::process::id());
+    let not_ours = ".notes.txt.4194305.tmp".to_string();
+    for name in dead.iter().chain([&live, &not_ours]) {
+        std::fs::write(out.join(name), b"half a file").unwrap();
+    }
+    let o = run(
+        &["build", "in", "--out", "out", "--pdf-standard", "none"],
+        dir,
+    );
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(err.contains("0 built, 1 unchanged, 0 failed"), "{err}");
+    for name in &dead {
+        assert!(!out.join(name).exists(), "{name} is left: {err}");
+        assert!(
+            err.contains(&format!(
+                "note: removed out/{name}, left by an interrupted build"
+            )),
+            "{err}"
+        );
+    }
+    assert!(
+        out.join(&live).exists(),
+        "a running build's file was removed"
+    );
+    assert!(out.join(&not_ours).exists(), "a file not ours was removed");
+}
+
+#[test]
+fn a_killed_build_keeps_the_briefs_it_finished() {
+    let tmp = scratch("killed");
+    let dir = tmp.path();
+    copies(dir, 6);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        .args([
+            "build",
+            "in",
+            "--out",
+            "out",
+            "-j",
+            "1",
+            "--pdf-standard",
+            "none",
+        ])
+        .current_dir(dir)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let lines = stderr_lines(&mut child);
+    let mut seen = Vec::new();
+    while let Ok(l) = lines.recv_timeout(Duration::from_secs(180)) {
+        let built = l.starts_with("built ");
+        seen.push(l);
+        if built {
+            break;
+        }
+    }
+    // SIGKILL: no chance to tidy up.
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        seen.iter().any(|l| l.starts_with("built ")),
+        "no brief was built: {seen:?}"
+    );
+    let line = build(dir, &["-j", "1", "--pdf-standard", "none"]);
+    let unchanged: usize = line
+        .split(", ")
+        .find_map(|p| p.strip_suffix(" unchanged"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no summary: {line}"));
+    assert!(unchanged >= 1, "the finished brief was built again: {line}");
+    assert!(line.contains(", 0 failed"), "{line}");
+    let names = file_names(&dir.join("out"));
+    assert!(
+        names.iter().all(|n| !n.ends_with(".tmp")),
+        "temporary files are left: {names:?}"
+    );
+    assert_eq!(names.iter().filter(|n| n.ends_with(".pdf")).count(), 6);
+}
+
+/// Two `build` processes at once; returns their exit codes and stderr once both are done.
+fn two_at_once(dir: &Path, a: &[&str], b: &[&str]) -> [(Option<i32>, String); 2] {
+    let spawn = |args: &[&str]| {
+        Background(
+            Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+                .args(args)
+                .args(["-j", "1", "--pdf-standard", "none"])
+                .current_dir(dir)
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        )
+    };
+    let mut both = [spawn(a), spawn(b)];
+    both.each_mut().map(|p| {
+        let mut err = String::new();
+        if let Some(mut pipe) = p.0.stderr.take() {
+            std::io::Read::read_to_string(&mut pipe, &mut err).unwrap();
+        }
+        (p.0.wait().unwrap().code(), err)
+    })
+}
+
+/// The manifest entries of `out`, by workbook.
+fn manifest_briefs(out: &Path) -> serde_json::Map<String, serde_json::Value> {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join(".layerbrief-manifest.json")).unwrap())
+            .unwrap();
+    manifest["briefs"].as_object().unwrap().clone()
+}
+
+#[test]
+fn builds_at_once_on_one_folder_keep_every_entry() {
+    let tmp = scratch("concurrent");
+    let dir = tmp.path();
+    copies(dir, 4);
+    let workbook = |i: usize| {
+        std::fs::canonicalize(dir.join(format!("in/cw-{i:02}.xlsx")))
+            .unwrap()
+            .display()
+            .to_string()
+    };
+
+    // The same inputs, twice at once.
+    let all = ["build", "in", "--out", "out"];
+    for (code, err) in two_at_once(dir, &all, &all) {
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let briefs = manifest_briefs(&dir.join("out"));
+    for i in 0..4 {
+        assert_eq!(
+            briefs[&workbook(i)]["output"],
+            format!("cw-{i:02}.pdf"),
+            "{briefs:#?}"
+        );
+    }
+    starts(
+        &build(dir, &["--pdf-standard", "none"]),
+        "0 built, 4 unchanged, 0 failed",
+    );
+
+    // Different inputs at once into one folder: neither build loses the other's entries.
+    let (w0, w1, w2, w3) = (workbook(0), workbook(1), workbook(2), workbook(3));
+    let results = two_at_once(
+        dir,
+        &["build", &w0, &w1, "--out", "out2"],
+        &["build", &w2, &w3, "--out", "out2"],
+    );
+    for (code, err) in results {
+        assert_eq!(code, Some(0), "{err}");
+    }
+    let briefs = manifest_briefs(&dir.join("out2"));
+    assert_eq!(briefs.len(), 4, "{briefs:#?}");
+    let o = run(
+        &["build", "in", "--out", "out2", "--pdf-standard", "none"],
+        dir,
+    );
+    assert!(
+        stderr(&o).contains("0 built, 4 unchanged, 0 failed"),
+        "{}",
+        stderr(&o)
     );
 }

@@ -208,15 +208,15 @@ fn invalid_workbook_leaves_the_earlier_brief() {
         dir.join("out/other.pdf").exists(),
         "the valid workbook still builds"
     );
-    // Two briefs and the build manifest; no temporary file left behind.
-    let mut left: Vec<String> = std::fs::read_dir(dir.join("out"))
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    left.sort();
+    // Two briefs, the build manifest and its lock file; no temporary file left behind.
     assert_eq!(
-        left,
-        [".layerbrief-manifest.json", "coreweave.pdf", "other.pdf"]
+        file_names(&dir.join("out")),
+        [
+            ".layerbrief-manifest.json",
+            ".layerbrief-manifest.lock",
+            "coreweave.pdf",
+            "other.pdf"
+        ]
     );
 }
 
@@ -312,4 +312,125 @@ fn name_pattern_cannot_leave_the_output_folder() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("which leaves the output folder"), "{err}");
     assert!(!dir.join("coreweave.pdf").exists());
+}
+
+/// A template that prints the text of `/leak.txt`, the way a template would smuggle a file
+/// into the brief.
+const PRINTS_LEAK: &str = "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= Leak\n#read(\"/leak.txt\")\n";
+
+#[test]
+fn template_links_out_of_the_folder_are_refused() {
+    let tmp = scratch("tpl-link");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("tpl/leak.txt")).unwrap();
+    let (code, err) = build_with_template(dir, PRINTS_LEAK);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("tpl/leak.txt: a symbolic link to /etc/passwd, outside the templates folder"),
+        "{err}"
+    );
+    assert!(!err.contains("root:"), "{err}");
+    assert!(!dir.join("out").exists(), "something was written");
+
+    // A link that leaves the folder and comes back, or points to a folder outside, is
+    // judged by where it really leads.
+    std::fs::remove_file(dir.join("tpl/leak.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc", dir.join("tpl/parts")).unwrap();
+    let (code, err) = build_with_template(dir, PRINTS_LEAK);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("tpl/parts: a symbolic link to /etc"), "{err}");
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn template_links_inside_the_folder_are_followed() {
+    let tmp = scratch("tpl-link-inside");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("tpl/text")).unwrap();
+    std::fs::write(dir.join("tpl/text/note.txt"), "Kept inside the folder.").unwrap();
+    std::os::unix::fs::symlink("text/note.txt", dir.join("tpl/leak.txt")).unwrap();
+    // A link back to the folder itself is read once, not forever.
+    std::os::unix::fs::symlink("..", dir.join("tpl/text/loop")).unwrap();
+    let (code, err) = build_with_template(dir, PRINTS_LEAK);
+    assert_eq!(code, 0, "{err}");
+    let t = text(&dir.join("out/coreweave.pdf"), "CoreWeave");
+    assert!(t.contains("Kept inside the folder."), "{t}");
+}
+
+#[test]
+fn template_fifo_is_refused_promptly() {
+    let tmp = scratch("tpl-fifo");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("tpl/parts")).unwrap();
+    std::fs::write(dir.join("tpl/brief.typ"), "= Brief\n").unwrap();
+    let made = Command::new("mkfifo")
+        .arg(dir.join("tpl/parts/pipe.typ"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let wb = root().join("inputs/coreweave.xlsx");
+    let o = run_with_timeout(
+        &["build", wb.to_str().unwrap(), "--templates", "tpl"],
+        dir,
+        std::time::Duration::from_secs(60),
+    )
+    .expect("the build hung on a FIFO in the templates folder");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("tpl/parts/pipe.typ: a FIFO (named pipe), not a regular file"),
+        "{err}"
+    );
+    assert!(!dir.join("out").exists());
+}
+
+#[test]
+fn name_pattern_values_cannot_make_folders_or_reserved_names() {
+    let tmp = scratch("names");
+    let dir = tmp.path();
+    let mut b = coreweave();
+    b.set("Assessment", "vendor", "value", "A/B Cloud");
+    let path = b.write_xlsx(&dir.join("ab.xlsx"));
+    let wb = path.to_str().unwrap();
+    let (code, err) = build(
+        dir,
+        &[
+            wb,
+            "--name-pattern",
+            "{{ vendor }}.pdf",
+            "--pdf-standard",
+            "none",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("out/A-B Cloud.pdf").is_file(), "{err}");
+    assert!(!dir.join("out/A").exists(), "a subfolder was made");
+
+    for (pattern, result, rule) in [
+        (
+            ".layerbrief-manifest.json",
+            ".layerbrief-manifest.json",
+            "reserved",
+        ),
+        (
+            "{{ assessment_id }}.eml",
+            "coreweave.eml",
+            "must end in `.pdf`",
+        ),
+    ] {
+        let (code, err) = build(dir, &[wb, "--name-pattern", pattern]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains(&format!("`{pattern}` gives `{result}`")) && err.contains(rule),
+            "{err}"
+        );
+    }
+    // The manifest is still a manifest, and nothing was written under the refused names.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/.layerbrief-manifest.json")).unwrap())
+            .unwrap();
+    assert_eq!(manifest["format"], 1, "{manifest}");
+    assert!(!dir.join("out/coreweave.eml").exists());
+    assert!(dir.join("out/A-B Cloud.pdf").is_file());
 }

@@ -1,50 +1,135 @@
 //! Commands: `build --watch`, which rebuilds when a workbook or template is saved.
 //!
-//! Policy: watch the input folders (or the folders of input files) and the templates folder;
-//! after a burst of file events settles, collect the inputs again (new workbooks join),
-//! reload custom templates, run the same incremental build and print one status line.
-//! Events from the output folder, office lock files and temporary files are ignored.
+//! Policy: watch the input folders (or the folders of input files) and the templates folder.
+//! Only events that can change a brief count: a file written (its data), created, renamed
+//! or removed, never one opened or read (the build's own reads would otherwise trigger the
+//! next build, forever), and only on a workbook of an input folder (by extension, one level
+//! deep as inputs are collected, not an office lock or temporary file), an input file named
+//! on the command line, or a file of the templates folder. Events in the output folder never
+//! count. After a change, the watch waits until no such event has come for a moment (a save
+//! is a burst: write a temporary file, rename it over the workbook), then collects the
+//! inputs again (new workbooks join), reloads custom templates, runs the same incremental
+//! build and prints one status line.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
-use notify::{RecursiveMode, Watcher};
+use notify::event::ModifyKind;
+use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::once;
 use crate::cli::BuildArgs;
 use crate::commands::{Fatal, Outcome};
 use crate::inputs::{self, is_scratch_file};
+use crate::load::WORKBOOK_EXTENSIONS;
 
-/// Whether an event on `path` can change a brief: not a scratch file, not in the output
-/// folder (`out` as given, and `out_abs` canonical).
-fn relevant(path: &Path, out: &Path, out_abs: &Path) -> bool {
-    !is_scratch_file(path) && !path.starts_with(out) && !path.starts_with(out_abs)
+/// How long a burst of events must be quiet before the rebuild starts.
+const SETTLE: Duration = Duration::from_millis(300);
+
+/// A path as the watcher reports it: canonical when it exists, else absolute.
+fn absolute(p: &Path) -> PathBuf {
+    std::fs::canonicalize(p)
+        .or_else(|_| std::path::absolute(p))
+        .unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Whether an event of this kind can change a file's contents or presence: data written,
+/// created, renamed, removed. Opening, reading, closing and metadata changes cannot.
+fn changes_files(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(ModifyKind::Data(_) | ModifyKind::Name(_) | ModifyKind::Any)
+    )
+}
+
+/// What the watch reacts to (all paths absolute, as the watcher reports them).
+#[derive(Debug, Default)]
+struct Scope {
+    /// Input folders: their workbooks, one level deep.
+    folders: Vec<PathBuf>,
+    /// Input files named on the command line.
+    files: Vec<PathBuf>,
+    /// The templates folder: every file in it, at any depth.
+    templates: Option<PathBuf>,
+    /// The output folder, as given and absolute: never relevant.
+    out: Vec<PathBuf>,
+}
+
+impl Scope {
+    /// What a watch of `args` reacts to.
+    fn new(args: &BuildArgs) -> Self {
+        let mut scope = Scope {
+            templates: args.brief.templates.as_deref().map(absolute),
+            out: vec![args.brief.out.clone(), absolute(&args.brief.out)],
+            ..Scope::default()
+        };
+        for p in inputs::roots(&args.inputs.paths) {
+            if p.is_dir() {
+                scope.folders.push(absolute(&p));
+            } else {
+                scope.files.push(absolute(&p));
+            }
+        }
+        scope
+    }
+
+    /// The folders to watch and how.
+    fn watches(&self) -> Vec<(PathBuf, RecursiveMode)> {
+        let mut list: Vec<(PathBuf, RecursiveMode)> = Vec::new();
+        let parents = self.files.iter().filter_map(|f| f.parent());
+        for d in self.folders.iter().map(PathBuf::as_path).chain(parents) {
+            if !list.iter().any(|(w, _)| w == d) {
+                list.push((d.to_path_buf(), RecursiveMode::NonRecursive));
+            }
+        }
+        if let Some(t) = &self.templates {
+            list.push((t.clone(), RecursiveMode::Recursive));
+        }
+        list
+    }
+
+    /// Whether `event` can change a brief.
+    fn relevant(&self, event: &Event) -> bool {
+        event.need_rescan()
+            || (changes_files(&event.kind) && event.paths.iter().any(|p| self.covers(p)))
+    }
+
+    /// Whether a change to `path` can change a brief.
+    fn covers(&self, path: &Path) -> bool {
+        if is_scratch_file(path) || self.out.iter().any(|o| path.starts_with(o)) {
+            return false;
+        }
+        if self.templates.as_ref().is_some_and(|t| path.starts_with(t)) {
+            return true;
+        }
+        if self.files.iter().any(|f| f == path) {
+            return true;
+        }
+        let workbook = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.as_str()));
+        workbook
+            && path
+                .parent()
+                .is_some_and(|d| self.folders.iter().any(|f| f == d))
+    }
 }
 
 pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<Event>| {
         if let Ok(event) = res {
-            let _ = tx.send(event.paths);
+            let _ = tx.send(event);
         }
     })
     .map_err(|e| Fatal(format!("cannot watch for changes: {e}")))?;
+    let scope = Scope::new(args);
     let mut watched = Vec::new();
-    for p in inputs::roots(&args.inputs.paths)
-        .iter()
-        .chain(args.brief.templates.iter())
-    {
-        let (target, mode) = if p.is_dir() {
-            (p.clone(), RecursiveMode::Recursive)
-        } else {
-            (
-                p.parent()
-                    .filter(|d| !d.as_os_str().is_empty())
-                    .map_or(PathBuf::from("."), Path::to_path_buf),
-                RecursiveMode::NonRecursive,
-            )
-        };
+    for (target, mode) in scope.watches() {
         watcher
             .watch(&target, mode)
             .map_err(|e| Fatal(format!("cannot watch {}: {e}", target.display())))?;
@@ -53,23 +138,105 @@ pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
     eprintln!("watching {} (Ctrl-C to stop)", watched.join(", "));
     let stamp = || chrono::Local::now().format("%H:%M:%S");
     let (_, line) = once(args)?;
-    let out = &args.brief.out;
-    let out_abs = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf());
     eprintln!("[{}] {line}", stamp());
     loop {
-        let Ok(paths) = rx.recv() else {
+        // Wait for a change that matters.
+        let Ok(event) = rx.recv() else {
             return Ok(Outcome::Ok);
         };
-        let mut hit = paths.iter().any(|p| relevant(p, &args.brief.out, &out_abs));
-        // Let a burst of events (save = write temp, rename, touch) settle.
-        while let Ok(more) = rx.recv_timeout(Duration::from_millis(300)) {
-            hit |= more.iter().any(|p| relevant(p, &args.brief.out, &out_abs));
+        if !scope.relevant(&event) {
+            continue;
         }
-        if hit {
-            match once(args) {
-                Ok((_, line)) => eprintln!("[{}] {line}", stamp()),
-                Err(Fatal(msg)) => eprintln!("[{}] error: {msg}", stamp()),
+        // Let the burst settle: no relevant event for SETTLE.
+        let mut quiet_from = Instant::now();
+        loop {
+            let left = SETTLE.saturating_sub(quiet_from.elapsed());
+            if left.is_zero() {
+                break;
+            }
+            match rx.recv_timeout(left) {
+                Ok(e) if scope.relevant(&e) => quiet_from = Instant::now(),
+                Ok(_) => {}
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return Ok(Outcome::Ok),
             }
         }
+        match once(args) {
+            Ok((_, line)) => eprintln!("[{}] {line}", stamp()),
+            Err(Fatal(msg)) => eprintln!("[{}] error: {msg}", stamp()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, RemoveKind, RenameMode};
+
+    fn scope() -> Scope {
+        Scope {
+            folders: vec![PathBuf::from("/w/in")],
+            files: vec![PathBuf::from("/w/one.xlsx")],
+            templates: Some(PathBuf::from("/w/tpl")),
+            out: vec![PathBuf::from("/w/in/out")],
+        }
+    }
+
+    fn event(kind: EventKind, paths: &[&str]) -> Event {
+        paths
+            .iter()
+            .fold(Event::new(kind), |e, p| e.add_path(PathBuf::from(p)))
+    }
+
+    #[test]
+    fn reads_never_count() {
+        let s = scope();
+        for kind in [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Modify(ModifyKind::Metadata(notify::event::MetadataKind::Any)),
+        ] {
+            assert!(!s.relevant(&event(kind, &["/w/in/a.xlsx"])), "{kind:?}");
+        }
+        for kind in [
+            EventKind::Create(CreateKind::File),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Modify(ModifyKind::Any),
+        ] {
+            assert!(s.relevant(&event(kind, &["/w/in/a.xlsx"])), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn only_workbooks_inputs_and_templates_count() {
+        let s = scope();
+        let write = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        for p in [
+            "/w/in/a.XLSX",
+            "/w/in/a.ods",
+            "/w/one.xlsx",
+            "/w/tpl/brief.typ",
+            "/w/tpl/parts/table.typ",
+        ] {
+            assert!(s.relevant(&event(write, &[p])), "{p}");
+        }
+        for p in [
+            "/w/in/notes.txt",
+            "/w/in/~$a.xlsx",
+            "/w/in/.~lock.a.ods#",
+            "/w/in/sub/a.xlsx",
+            "/w/other.xlsx",
+            "/w/in/out/a.xlsx",
+            "/w/tpl/.brief.typ.swp",
+        ] {
+            assert!(!s.relevant(&event(write, &[p])), "{p}");
+        }
+        // A save by rename: the temporary file does not count, the workbook it lands on does.
+        let rename = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        assert!(s.relevant(&event(rename, &["/w/in/3F2A1B00", "/w/in/a.xlsx"])));
+        // A workbook renamed away is gone from the inputs: that counts too.
+        assert!(s.relevant(&event(rename, &["/w/in/a.xlsx", "/w/in/b.bak"])));
     }
 }
