@@ -28,6 +28,7 @@ mod output;
 mod pipeline;
 mod rescore;
 mod schema;
+mod scorecard;
 
 /// Writes workbooks from text sheets, typed as Excel types entries: the fixtures of the
 /// tests, benches and examples. Not part of the supported API.
