@@ -27,6 +27,8 @@ mod embedded {
 pub(crate) const DATA_PATH: &str = "/data.json";
 /// The template every brief starts from.
 pub(crate) const MAIN_PATH: &str = "/brief.typ";
+/// The template the portfolio page starts from.
+pub(crate) const PORTFOLIO_PATH: &str = "/portfolio.typ";
 
 /// One template file: its bytes and where it came from, for messages.
 #[derive(Debug, Clone)]
@@ -162,13 +164,14 @@ impl Engine {
         &self.fonts
     }
 
-    /// A world for one brief.
-    pub(crate) fn world(&self, data: Bytes, today: Datetime) -> BriefWorld<'_> {
+    /// A world that compiles the main template `main` of the set (`/brief.typ` for a brief,
+    /// `/portfolio.typ`), with `data` served as `/data.json`.
+    pub(crate) fn world_of(&self, main: &str, data: Bytes, today: Datetime) -> BriefWorld<'_> {
         BriefWorld {
             engine: self,
             data,
             today,
-            main: file_id(MAIN_PATH),
+            main: file_id(main),
         }
     }
 }
@@ -208,7 +211,7 @@ impl BriefWorld<'_> {
     pub(crate) fn origin(&self, id: FileId) -> String {
         let rel = template_rel(id).unwrap_or_default();
         if format!("/{rel}") == DATA_PATH {
-            return "data.json (the scored assessment)".into();
+            return "data.json (the data the template reads)".into();
         }
         self.engine
             .templates
