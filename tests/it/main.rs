@@ -9,6 +9,7 @@ mod export;
 mod formats;
 mod hostile;
 mod mail;
+mod portfolio;
 mod scoring;
 mod text;
 mod validation;
