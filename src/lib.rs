@@ -5,9 +5,9 @@
 //! (atomic, by the commands). An embedder uses those stages, the data they pass along
 //! ([`model`], [`ruleset`], [`diag`]), or the whole command line through [`run`].
 //!
-//! Inside the crate, imports only point down: `commands` → `portfolio` → `batch`, `mail`,
-//! `rescore`, `scorecard` → `pipeline` → `render` → `score` → `validate` → `load`, with
-//! `model`, `diag`, `schema` and `ruleset` below them all.
+//! Inside the crate, imports only point down: `commands` → `site` → `portfolio` → `batch`,
+//! `mail`, `rescore`, `record`, `scorecard` → `pipeline` → `render` → `score` → `validate` →
+//! `load`, with `model`, `diag`, `schema` and `ruleset` below them all.
 
 pub mod diag;
 pub mod load;
@@ -27,6 +27,7 @@ mod manifest;
 mod output;
 mod pipeline;
 mod portfolio;
+mod record;
 mod rescore;
 mod schema;
 mod scorecard;

@@ -4,15 +4,16 @@
 //! Policy: every output that shows a reading (`score --json`, the portfolio's JSON, CSV and
 //! page, the web edition) takes it from the functions here, so two outputs of one workbook
 //! can never disagree. Cells and layers carry the final value, what the rules computed and
-//! the rule that decided it.
+//! the rule that decided it. The structs derive a JSON Schema, published with the web edition.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::model::{Authority, Status};
 use crate::score::{Scored, ScoredComponent, ScoredLayer, Warning};
 
 /// The reading of one assessment: the `score --json` object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub(crate) struct Scorecard {
     /// The workbook's assessment id.
     pub(crate) assessment_id: String,
@@ -27,7 +28,7 @@ pub(crate) struct Scorecard {
 }
 
 /// One scored component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub(crate) struct CellCard {
     /// `1A.2`.
     pub(crate) cell_id: String,
@@ -44,7 +45,7 @@ pub(crate) struct CellCard {
 }
 
 /// One layer: its status and authority, final and computed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 pub(crate) struct LayerCard {
     /// `0`, `1A` … `3`.
     pub(crate) layer_id: String,
