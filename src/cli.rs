@@ -37,6 +37,36 @@ pub enum Command {
     ExportTypst(ExportArgs),
     /// Set many assessments side by side: one page, one row per vendor, one column per layer.
     Portfolio(PortfolioArgs),
+    /// Build the web edition: a static site of the portfolio and every brief, with the PDFs.
+    Site(SiteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Folder the site is written to
+    #[arg(long, value_name = "DIR", default_value = "out/site")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Folder of templates (Typst and templates/web) that replace the embedded ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Paper size of the PDFs
+    #[arg(long, value_enum, default_value_t = Paper::UsLetter)]
+    pub paper: Paper,
+    /// PDF standards, comma-separated (e.g. ua-1,a-2a; `none` for plain PDF)
+    #[arg(long, value_name = "LIST", default_value = "ua-1,a-2a")]
+    pub pdf_standard: String,
+    /// Rebuild every brief, even those the manifest says are up to date
+    #[arg(long)]
+    pub force: bool,
+    /// Briefs typeset at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]

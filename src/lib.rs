@@ -31,6 +31,7 @@ mod record;
 mod rescore;
 mod schema;
 mod scorecard;
+mod site;
 
 /// Writes workbooks from text sheets, typed as Excel types entries: the fixtures of the
 /// tests, benches and examples. Not part of the supported API.

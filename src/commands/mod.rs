@@ -14,6 +14,7 @@ mod mail;
 mod portfolio;
 mod rescore;
 mod score;
+mod site;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +73,7 @@ pub(crate) fn run(cli: Cli) -> Outcome {
         Command::Mail(a) => mail::run(a),
         Command::ExportTypst(a) => export::run(a),
         Command::Portfolio(a) => portfolio::run(a),
+        Command::Site(a) => site::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("error: {msg}");

@@ -140,7 +140,7 @@ pub(crate) fn gather(
     against: Option<&'static Ruleset>,
     sort: SortBy,
 ) -> Portfolio {
-    let mut rows = Vec::new();
+    let mut scored = Vec::new();
     let mut excluded = Vec::new();
     for file in files {
         match prepare(file, under) {
@@ -148,7 +148,7 @@ pub(crate) fn gather(
                 for w in &p.warnings {
                     eprintln!("{w}\n");
                 }
-                rows.push(row(file, p.scored, against));
+                scored.push((file.clone(), p.scored));
             }
             Err(r) => {
                 let reason = r.render();
@@ -161,9 +161,25 @@ pub(crate) fn gather(
             }
         }
     }
+    assemble(scored, excluded, under.methodology, against, sort)
+}
+
+/// Sets assessments already scored (each with the workbook it came from) side by side,
+/// compared with `against` when given; `excluded` are the workbooks left out.
+pub(crate) fn assemble(
+    scored: Vec<(PathBuf, Scored)>,
+    excluded: Vec<Excluded>,
+    methodology: Option<&Ruleset>,
+    against: Option<&'static Ruleset>,
+    sort: SortBy,
+) -> Portfolio {
+    let mut rows: Vec<Row> = scored
+        .into_iter()
+        .map(|(file, s)| row(&file, s, against))
+        .collect();
     order(&mut rows, sort);
     Portfolio {
-        methodology: under.methodology.cloned(),
+        methodology: methodology.cloned(),
         against,
         sort,
         rows,

@@ -106,10 +106,15 @@ impl Templates {
         self.files.get(rel)
     }
 
-    /// A digest of every file, so a build manifest can tell when templates change.
+    /// A digest of every file but the web edition's (`web/`, which no PDF reads), so a build
+    /// manifest can tell when templates change.
     pub(crate) fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
-        let mut names: Vec<&String> = self.files.keys().collect();
+        let mut names: Vec<&String> = self
+            .files
+            .keys()
+            .filter(|n| !n.starts_with("web/"))
+            .collect();
         names.sort();
         let mut h = Sha256::new();
         for n in names {
