@@ -11,5 +11,6 @@ mod hostile;
 mod mail;
 mod portfolio;
 mod scoring;
+mod site;
 mod text;
 mod validation;
