@@ -52,7 +52,7 @@ fn main() {
             .is_some_and(|e| exts.contains(&e.to_ascii_lowercase().as_str()))
     };
     let mut code = table("TEMPLATES", &templates, |p| {
-        ext(p, &["typ", "j2", "txt", "html", "jinja"])
+        ext(p, &["typ", "j2", "txt", "html", "jinja", "css"])
     });
     code.push_str(&table("FONTS", &fonts, |p| {
         ext(p, &["otf", "ttf", "otc", "ttc"])

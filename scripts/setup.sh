@@ -6,7 +6,11 @@
 #   A virtual environment in target/py (LAYERBRIEF_VENV to move it) with, from PyPI:
 #   aiosmtpd, the loopback SMTP server the mail tests deliver to, and typst, the stock
 #   Typst 0.15 compiler, which compiles the projects `layerbrief export-typst` writes.
-# The tests find that Python at target/py/bin/python (or $LAYERBRIEF_TEST_PYTHON).
+#   For the browser test of the web edition: Debian's chromium and nodejs/npm, and from npm,
+#   under target/node (as pinned by tests/browser/package-lock.json), playwright-core (drives
+#   /usr/bin/chromium; downloads no browser) and axe-core (the accessibility checks).
+# The tests find that Python at target/py/bin/python (or $LAYERBRIEF_TEST_PYTHON), and the
+# Node modules in target/node/node_modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=${LAYERBRIEF_VENV:-target/py}
@@ -16,6 +20,9 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ] || need+=(fonts-noto-core)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ! -x "$venv/bin/python" ]; then
   command -v python3 >/dev/null 2>&1 || need+=(python3)
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need+=(python3-venv)
@@ -31,3 +38,11 @@ fi
 "$venv/bin/python" -c 'import aiosmtpd, typst' >/dev/null 2>&1 ||
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
     aiosmtpd==1.4.6 typst==0.15.2
+
+node_dir=target/node
+if ! cmp -s tests/browser/package-lock.json "$node_dir/package-lock.json" ||
+  [ ! -d "$node_dir/node_modules/playwright-core" ] || [ ! -d "$node_dir/node_modules/axe-core" ]; then
+  mkdir -p "$node_dir"
+  cp tests/browser/package.json tests/browser/package-lock.json "$node_dir/"
+  npm ci --prefix "$node_dir" --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null
+fi

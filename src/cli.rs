@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::portfolio::SortBy;
 use crate::render::Paper;
 
 /// Turns 4+1 Layer / DAPM assessment workbooks into client-ready PDF briefs.
@@ -34,6 +35,66 @@ pub enum Command {
     Mail(MailArgs),
     /// Write a standalone Typst project (templates, data, fonts) of one brief.
     ExportTypst(ExportArgs),
+    /// Set many assessments side by side: one page, one row per vendor, one column per layer.
+    Portfolio(PortfolioArgs),
+    /// Build the web edition: a static site of the portfolio and every brief, with the PDFs.
+    Site(SiteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Folder the site is written to
+    #[arg(long, value_name = "DIR", default_value = "out/site")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Folder of templates (Typst and templates/web) that replace the embedded ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Paper size of the PDFs
+    #[arg(long, value_enum, default_value_t = Paper::UsLetter)]
+    pub paper: Paper,
+    /// PDF standards, comma-separated (e.g. ua-1,a-2a; `none` for plain PDF)
+    #[arg(long, value_name = "LIST", default_value = "ua-1,a-2a")]
+    pub pdf_standard: String,
+    /// Rebuild every brief, even those the manifest says are up to date
+    #[arg(long)]
+    pub force: bool,
+    /// Briefs typeset at once [default: the number of cores]
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Folder portfolio.pdf, portfolio.csv and portfolio.json are written to
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Compare with this ruleset: every cell it reads otherwise is highlighted and listed
+    #[arg(long, value_name = "VER")]
+    pub against: Option<String>,
+    /// Row order: by vendor name, or by share of Retained components (largest first)
+    #[arg(long, value_enum, default_value_t = SortBy::Vendor)]
+    pub sort: SortBy,
+    /// Folder of templates that replace the embedded ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Paper size (the page is landscape)
+    #[arg(long, value_enum, default_value_t = Paper::UsLetter)]
+    pub paper: Paper,
+    /// PDF standards, comma-separated (e.g. ua-1,a-2a; `none` for plain PDF)
+    #[arg(long, value_name = "LIST", default_value = "ua-1,a-2a")]
+    pub pdf_standard: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]

@@ -5,9 +5,9 @@
 //! (atomic, by the commands). An embedder uses those stages, the data they pass along
 //! ([`model`], [`ruleset`], [`diag`]), or the whole command line through [`run`].
 //!
-//! Inside the crate, imports only point down: `commands` → `batch`, `mail`, `rescore` →
-//! `pipeline` → `render` → `score` → `validate` → `load`, with `model`, `diag`, `schema` and
-//! `ruleset` below them all.
+//! Inside the crate, imports only point down: `commands` → `site` → `portfolio` → `batch`,
+//! `mail`, `rescore`, `record`, `scorecard` → `pipeline` → `render` → `score` → `validate` →
+//! `load`, with `model`, `diag`, `schema` and `ruleset` below them all.
 
 pub mod diag;
 pub mod load;
@@ -26,8 +26,12 @@ mod mail;
 mod manifest;
 mod output;
 mod pipeline;
+mod portfolio;
+mod record;
 mod rescore;
 mod schema;
+mod scorecard;
+mod site;
 
 /// Writes workbooks from text sheets, typed as Excel types entries: the fixtures of the
 /// tests, benches and examples. Not part of the supported API.

@@ -5,6 +5,7 @@
 //! required fields present) without checking again.
 
 use chrono::NaiveDate;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// The eight layers of the 4+1 model, in stack order.
@@ -22,7 +23,7 @@ pub trait Vocab: Copy {
 macro_rules! vocabulary {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
         pub enum $name { $($(#[$vm])* #[serde(rename = $text)] $variant),+ }
 
         impl $name {
@@ -128,7 +129,7 @@ impl NoteKind {
 }
 
 /// The Assessment sheet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Meta {
     pub assessment_id: String,
     pub vendor: String,
@@ -148,7 +149,7 @@ pub struct Meta {
 }
 
 /// A Summary row.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SummaryPara {
     pub seq: i64,
     pub heading: Option<String>,
@@ -156,7 +157,7 @@ pub struct SummaryPara {
 }
 
 /// A Columns row: a column of the capability matrix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Column {
     pub column_id: String,
     pub seq: i64,
@@ -166,7 +167,7 @@ pub struct Column {
 }
 
 /// A Components row: one cell of the capability matrix.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Component {
     pub cell_id: String,
     pub layer_id: String,
@@ -191,7 +192,7 @@ pub struct Component {
 }
 
 /// A Layers row.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct LayerFacts {
     pub layer_id: String,
     pub headline: String,
@@ -207,7 +208,7 @@ pub struct LayerFacts {
 }
 
 /// The value an override sets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OverrideValue {
     /// A cell's authority.
@@ -232,7 +233,7 @@ impl std::fmt::Display for OverrideValue {
 }
 
 /// An Overrides row.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Override {
     pub override_id: String,
     pub target_type: TargetType,
@@ -246,7 +247,7 @@ pub struct Override {
 }
 
 /// A History row.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct HistoryRow {
     pub seq: i64,
     pub doc_version: String,

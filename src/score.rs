@@ -70,7 +70,7 @@ pub struct ScoredLayer {
 }
 
 /// What a scoring warning is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
     /// The headline names an authority the layer no longer has.
@@ -84,7 +84,7 @@ pub enum WarningKind {
 }
 
 /// A check of the scoring pass: the prose or an override needs a look.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Warning {
     pub kind: WarningKind,
     /// The layer or cell concerned.

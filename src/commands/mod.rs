@@ -11,8 +11,10 @@ mod check;
 mod export;
 mod init;
 mod mail;
+mod portfolio;
 mod rescore;
 mod score;
+mod site;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,6 +25,7 @@ use crate::load::Limits;
 use crate::pipeline::Under;
 use crate::render::{Fonts, Templates};
 use crate::ruleset::{self, Ruleset};
+use typst_pdf::PdfStandard;
 
 /// How a command ended. The variants are ordered by precedence, so the `max` of the
 /// outcomes of a run is the one that decides its exit status.
@@ -69,6 +72,8 @@ pub(crate) fn run(cli: Cli) -> Outcome {
         Command::Rescore(a) => rescore::run(a),
         Command::Mail(a) => mail::run(a),
         Command::ExportTypst(a) => export::run(a),
+        Command::Portfolio(a) => portfolio::run(a),
+        Command::Site(a) => site::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("error: {msg}");
@@ -78,14 +83,33 @@ pub(crate) fn run(cli: Cli) -> Outcome {
 
 /// The ruleset named by `--methodology`, checked up front.
 pub(crate) fn methodology(name: Option<&str>) -> Result<Option<&'static Ruleset>, Fatal> {
+    ruleset_named(name, "--methodology")
+}
+
+/// The ruleset `name` given to `flag`, checked up front.
+pub(crate) fn ruleset_named(
+    name: Option<&str>,
+    flag: &str,
+) -> Result<Option<&'static Ruleset>, Fatal> {
     let Some(name) = name else { return Ok(None) };
     match ruleset::find(name) {
         Some(rs) => Ok(Some(rs)),
         None => Err(Fatal(format!(
-            "unknown ruleset `{name}` for --methodology\n  help: {}",
+            "unknown ruleset `{name}` for {flag}\n  help: {}",
             crate::diag::expected_one_of(name, &ruleset::names())
         ))),
     }
+}
+
+/// The PDF standards of `--pdf-standard` (`none`: a plain PDF).
+pub(crate) fn pdf_standards(list: &str) -> Result<Vec<PdfStandard>, Fatal> {
+    if list.trim().eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    list.split(',')
+        .map(crate::render::parse_standard)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(Fatal)
 }
 
 /// The embedded templates, or those of `dir` over them.

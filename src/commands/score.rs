@@ -1,11 +1,10 @@
 //! Commands: `layerbrief score`, the computed reading of one workbook, as a table or JSON.
 
-use serde_json::json;
-
 use super::{methodology, Fatal, Outcome, Reading};
 use crate::cli::ScoreArgs;
 use crate::pipeline::prepare;
 use crate::score::Scored;
+use crate::scorecard::scorecard;
 
 pub(super) fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
@@ -24,54 +23,11 @@ pub(super) fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
         eprintln!("{w}\n");
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&score_json(&p.scored))?);
+        println!("{}", serde_json::to_string_pretty(&scorecard(&p.scored))?);
     } else {
         print!("{}", table(&p.scored));
     }
     Ok(Outcome::Ok)
-}
-
-/// The reading as one JSON object (the `score --json` contract).
-fn score_json(s: &Scored) -> serde_json::Value {
-    let components: Vec<_> = s
-        .components
-        .iter()
-        .filter_map(|c| {
-            let x = c.score.as_ref()?;
-            Some(json!({
-                "cell_id": c.cell_id,
-                "authority": x.authority,
-                "computed": x.computed,
-                "rule": x.rule,
-                "counterparty": x.counterparty,
-                "overridden": x.override_id.is_some(),
-            }))
-        })
-        .collect();
-    let layers: Vec<_> = s
-        .layers
-        .iter()
-        .map(|l| {
-            json!({
-                "layer_id": l.layer_id,
-                "status": l.status,
-                "status_rule": l.status_rule,
-                "authority": l.authority,
-                "slivers": l.slivers.iter().map(|p| p.authority).collect::<Vec<_>>(),
-                "display": l.display,
-                "status_computed": l.status_computed,
-                "authority_computed": l.authority_computed,
-                "overridden": l.status_override.is_some() || l.authority_override.is_some(),
-            })
-        })
-        .collect();
-    json!({
-        "assessment_id": s.assessment.meta.assessment_id,
-        "methodology": s.ruleset.id,
-        "components": components,
-        "layers": layers,
-        "warnings": s.warnings,
-    })
 }
 
 fn table(s: &Scored) -> String {

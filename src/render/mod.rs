@@ -21,6 +21,9 @@ pub use fonts::Fonts;
 use report::{format_all, format_diagnostic};
 pub use world::{Engine, Templates};
 
+/// The main template of the portfolio page.
+pub const PORTFOLIO_MAIN: &str = world::PORTFOLIO_PATH;
+
 /// How a brief is typeset.
 #[derive(Debug, Clone)]
 pub struct RenderOptions {
@@ -83,19 +86,34 @@ pub fn render(
     })
 }
 
-/// A compiled, laid-out brief, before PDF export.
+/// A compiled, laid-out brief (or other document), before PDF export.
 pub struct Typeset {
     pub doc: PagedDocument,
     pub warnings: Vec<String>,
+    main: &'static str,
     data: Bytes,
     today: Datetime,
     ident: String,
 }
 
-/// The document date: the assessment date.
-fn today(scored: &Scored) -> Result<Datetime, RenderError> {
+/// A document other than a brief: a main template of the set, the JSON it reads as
+/// `/data.json`, its date (the PDF's creation date, so the bytes are reproducible) and a
+/// stable identifier.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The main template, a path of the template set (`/portfolio.typ`).
+    pub main: &'static str,
+    /// What the template reads as `/data.json`.
+    pub data: Vec<u8>,
+    /// The document's date.
+    pub date: chrono::NaiveDate,
+    /// The PDF's identifier, stable across runs (`layerbrief:portfolio:v1.3`).
+    pub ident: String,
+}
+
+/// A date as Typst's datetime.
+fn datetime(date: chrono::NaiveDate) -> Result<Datetime, RenderError> {
     use chrono::Datelike;
-    let date = scored.assessment.meta.date_assessed;
     Datetime::from_ymd(date.year(), date.month() as u8, date.day() as u8)
         .ok_or_else(|| RenderError(format!("error: date {date} is out of range")))
 }
@@ -107,10 +125,46 @@ pub fn typeset(
     opts: &RenderOptions,
 ) -> Result<Typeset, RenderError> {
     let meta = &scored.assessment.meta;
-    let data = Bytes::new(data::brief_json(scored, opts.paper));
+    compile(
+        engine,
+        world::MAIN_PATH,
+        Bytes::new(data::brief_json(scored, opts.paper)),
+        datetime(meta.date_assessed)?,
+        format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version),
+    )
+}
+
+/// Typesets `doc` into a PDF: stages 4a and 4b for a document other than a brief.
+pub fn render_document(
+    engine: &Engine,
+    doc: &Document,
+    opts: &RenderOptions,
+) -> Result<Rendered, RenderError> {
+    let typeset = compile(
+        engine,
+        doc.main,
+        Bytes::new(doc.data.clone()),
+        datetime(doc.date)?,
+        doc.ident.clone(),
+    )?;
+    let pdf = export(engine, &typeset, opts)?;
+    Ok(Rendered {
+        pdf,
+        pages: typeset.doc.pages().len(),
+        warnings: typeset.warnings,
+    })
+}
+
+/// Compiles the main template `main` with `data` as `/data.json`.
+fn compile(
+    engine: &Engine,
+    main: &'static str,
+    data: Bytes,
+    today: Datetime,
+    ident: String,
+) -> Result<Typeset, RenderError> {
     let mut warnings = missing_glyphs(engine, &data);
-    let today = today(scored)?;
-    let world = engine.world(data.clone(), today);
+    let world = engine.world_of(main, data.clone(), today);
     let warned = typst::compile::<PagedDocument>(&world);
     for w in &warned.warnings {
         warnings.push(format_diagnostic(&world, w));
@@ -118,10 +172,10 @@ pub fn typeset(
     let doc = warned
         .output
         .map_err(|errors| RenderError(format_all(&world, &errors)))?;
-    let ident = format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version);
     Ok(Typeset {
         doc,
         warnings,
+        main,
         data,
         today,
         ident,
@@ -146,7 +200,7 @@ pub fn export(engine: &Engine, t: &Typeset, opts: &RenderOptions) -> Result<Vec<
     };
     typst_pdf::pdf(&t.doc, &options).map_err(|errors| {
         // Export errors point into the templates: a world to resolve their spans.
-        let world = engine.world(t.data.clone(), t.today);
+        let world = engine.world_of(t.main, t.data.clone(), t.today);
         RenderError(format_all(&world, &errors))
     })
 }

@@ -31,6 +31,8 @@ mod embedded {
 pub(crate) const DATA_PATH: &str = "/data.json";
 /// The template every brief starts from.
 pub(crate) const MAIN_PATH: &str = "/brief.typ";
+/// The template the portfolio page starts from.
+pub(crate) const PORTFOLIO_PATH: &str = "/portfolio.typ";
 
 /// One template file: its bytes and where it came from, for messages.
 #[derive(Debug, Clone)]
@@ -124,10 +126,15 @@ impl Templates {
         self.files.get(rel)
     }
 
-    /// A digest of every file, so a build manifest can tell when templates change.
+    /// A digest of every file but the web edition's (`web/`, which no PDF reads), so a build
+    /// manifest can tell when templates change.
     pub(crate) fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
-        let mut names: Vec<&String> = self.files.keys().collect();
+        let mut names: Vec<&String> = self
+            .files
+            .keys()
+            .filter(|n| !n.starts_with("web/"))
+            .collect();
         names.sort();
         let mut h = Sha256::new();
         for n in names {
@@ -275,13 +282,14 @@ impl Engine {
         &self.fonts
     }
 
-    /// A world for one brief.
-    pub(crate) fn world(&self, data: Bytes, today: Datetime) -> BriefWorld<'_> {
+    /// A world that compiles the main template `main` of the set (`/brief.typ` for a brief,
+    /// `/portfolio.typ`), with `data` served as `/data.json`.
+    pub(crate) fn world_of(&self, main: &str, data: Bytes, today: Datetime) -> BriefWorld<'_> {
         BriefWorld {
             engine: self,
             data,
             today,
-            main: file_id(MAIN_PATH),
+            main: file_id(main),
         }
     }
 }
@@ -321,7 +329,7 @@ impl BriefWorld<'_> {
     pub(crate) fn origin(&self, id: FileId) -> String {
         let rel = template_rel(id).unwrap_or_default();
         if format!("/{rel}") == DATA_PATH {
-            return "data.json (the scored assessment)".into();
+            return "data.json (the data the template reads)".into();
         }
         self.engine
             .templates

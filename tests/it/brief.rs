@@ -68,7 +68,7 @@ fn text(pdf: &Path, vendor: &str) -> String {
 }
 
 /// The seed's sentences: split after `. `, `? `, `! ` and at line ends.
-fn sentences(seed: &str) -> Vec<String> {
+pub fn sentences(seed: &str) -> Vec<String> {
     let mut out = Vec::new();
     for line in seed.lines() {
         let mut start = 0;

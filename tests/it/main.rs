@@ -9,6 +9,8 @@ mod export;
 mod formats;
 mod hostile;
 mod mail;
+mod portfolio;
 mod scoring;
+mod site;
 mod text;
 mod validation;

@@ -6,13 +6,14 @@ mod watch;
 use std::path::PathBuf;
 
 use super::{
-    batch_outcome, load_templates, methodology, report_input_errors, Fatal, Outcome, Reading,
+    batch_outcome, load_templates, methodology, pdf_standards, report_input_errors, Fatal, Outcome,
+    Reading,
 };
 use crate::batch::{self, BuildConfig, Reporter};
 use crate::cli::{BriefArgs, BuildArgs};
 use crate::inputs;
 use crate::load::Limits;
-use crate::render::{self, Engine, RenderOptions};
+use crate::render::{Engine, RenderOptions};
 
 /// The checked build configuration of `args` (inputs collected now).
 fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
@@ -41,15 +42,7 @@ pub(super) fn brief_config(
     allow_empty: bool,
 ) -> Result<(BuildConfig, Vec<String>), Fatal> {
     let rs = methodology(methodology_name)?;
-    let standards = if args.pdf_standard.trim().eq_ignore_ascii_case("none") {
-        Vec::new()
-    } else {
-        args.pdf_standard
-            .split(',')
-            .map(render::parse_standard)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(Fatal)?
-    };
+    let standards = pdf_standards(&args.pdf_standard)?;
     let (mut files, errors) = inputs::collect(paths);
     if files.is_empty() && errors.is_empty() && !allow_empty {
         return Err(Fatal(

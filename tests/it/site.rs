@@ -1,0 +1,337 @@
+//! The web edition: `layerbrief site` on `examples/portfolio`, its files and data checked here,
+//! its pages loaded in headless Chromium (tests/browser/site.cjs, playwright-core and axe-core
+//! from `scripts/setup.sh`) from a loopback server.
+
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::brief::sentences;
+use crate::common::*;
+
+const IDS: [&str; 3] = [
+    "coreweave",
+    "fictional-example-cloud",
+    "fictional-sample-ai",
+];
+
+/// `site` of `args` (run in `dir`); returns (exit code, stderr).
+fn site(dir: &Path, args: &[&str]) -> (i32, String) {
+    let o = run(&[&["site"], args].concat(), dir);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+/// The site of `examples/portfolio`, built once for the tests that only read it (under Cargo's
+/// `target/tmp`: a static is never dropped).
+fn shared_site() -> &'static PathBuf {
+    static SITE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let tmp = tempfile::Builder::new()
+                .prefix("layerbrief-site-shared-")
+                .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
+                .unwrap();
+            let out = tmp.path().join("site");
+            let (code, err) = site(
+                &root(),
+                &["examples/portfolio", "--out", out.to_str().unwrap()],
+            );
+            assert_eq!(code, 0, "{err}");
+            (tmp, out)
+        })
+        .1
+}
+
+/// Every file under `dir`, relative, sorted.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
+#[test]
+fn site_has_every_page_its_pdfs_and_the_data_with_its_schema() {
+    let out = shared_site();
+    let all = files(out);
+    for want in [
+        "index.html",
+        "methodology.html",
+        "schema.json",
+        "assets/style.css",
+        "assets/fonts/Inter-Regular.otf",
+        "assets/fonts/LICENSE-Inter.txt",
+    ] {
+        assert!(all.contains(&PathBuf::from(want)), "{want} not in {all:?}");
+    }
+    let schema = read_json(&out.join("schema.json"));
+    assert!(schema["$schema"]
+        .as_str()
+        .unwrap()
+        .contains("json-schema.org"));
+    let properties = schema["properties"].as_object().unwrap();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for id in IDS {
+        for want in [format!("{id}/index.html"), format!("{id}/{id}.pdf")] {
+            assert!(all.contains(&PathBuf::from(&want)), "{want} not in {all:?}");
+        }
+        let record = read_json(&out.join(format!("{id}.json")));
+        assert_eq!(record["format"], "layerbrief-assessment/1");
+        // The reading is exactly the object `score --json` prints.
+        let o = run(
+            &["score", &format!("examples/portfolio/{id}.xlsx"), "--json"],
+            &root(),
+        );
+        let reading: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(record["reading"], reading, "{id}");
+        assert_eq!(record["assessment"]["assessment_id"], id);
+        assert_eq!(record["layers"].as_array().unwrap().len(), 8);
+        // The record has what the schema names, and nothing it does not.
+        let keys: Vec<&String> = record.as_object().unwrap().keys().collect();
+        for k in &keys {
+            assert!(properties.contains_key(*k), "{k} not in the schema");
+        }
+        for r in &required {
+            assert!(record.get(*r).is_some(), "{r} missing from {id}.json");
+        }
+        // The Distribution sheet's addresses are private: never published.
+        assert!(record.get("distribution").is_none());
+        assert!(record["assessment"].get("distribution").is_none());
+    }
+    // Static pages: no script, and nothing fetched from another host.
+    for page in all
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(!html.contains("<script"), "{page:?} has a script");
+        for attr in [
+            "src=\"http",
+            "href=\"http",
+            "url(http",
+            "src=\"//",
+            "href=\"//",
+        ] {
+            assert!(
+                !html.contains(attr),
+                "{page:?} refers to another host: {attr}"
+            );
+        }
+        assert!(
+            html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"),
+            "{page:?}"
+        );
+    }
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    for id in IDS {
+        assert!(index.contains(&format!("href=\"{id}/index.html\"")), "{id}");
+        assert!(index.contains(&format!("href=\"{id}/{id}.pdf\"")), "{id}");
+    }
+    let methodology = std::fs::read_to_string(out.join("methodology.html")).unwrap();
+    for id in ["v1.0", "v1.1", "v1.2", "v1.3"] {
+        assert!(
+            methodology.contains(&format!("<strong id=\"{id}-h\">{id}</strong>")),
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn site_is_reproducible_and_incremental() {
+    let tmp = scratch("site-again");
+    let out = tmp.path().join("site");
+    let (code, err) = site(
+        &root(),
+        &["examples/portfolio", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    let shared = shared_site();
+    let published: Vec<PathBuf> = files(shared)
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().starts_with(".layerbrief"))
+        .collect();
+    assert_eq!(
+        published,
+        files(&out)
+            .into_iter()
+            .filter(|p| !p.to_string_lossy().starts_with(".layerbrief"))
+            .collect::<Vec<_>>()
+    );
+    for f in &published {
+        assert_eq!(
+            std::fs::read(shared.join(f)).unwrap(),
+            std::fs::read(out.join(f)).unwrap(),
+            "{f:?} differs between two builds"
+        );
+    }
+    // Nothing changed: nothing is built or written again.
+    let (code, err) = site(
+        &root(),
+        &["examples/portfolio", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("0 built, 3 unchanged, 0 failed"), "{err}");
+    assert!(err.contains("site: 0 file(s) written"), "{err}");
+}
+
+#[test]
+fn an_invalid_workbook_is_left_out_of_the_site_and_named() {
+    let tmp = scratch("site-invalid");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("inputs")).unwrap();
+    std::fs::copy(
+        root().join("examples/portfolio/coreweave.xlsx"),
+        dir.join("inputs/coreweave.xlsx"),
+    )
+    .unwrap();
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "broken").set(
+        "Components",
+        "2A.2",
+        "role",
+        "sliverr",
+    );
+    b.write_xlsx(&dir.join("inputs/broken.xlsx"));
+    let (code, err) = site(dir, &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("error: unknown role `sliverr`"), "{err}");
+    let out = dir.join("out/site");
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("Not shown: broken.xlsx (invalid)"),
+        "{index}"
+    );
+    assert!(out.join("coreweave/index.html").exists());
+    assert!(!out.join("broken").exists() && !out.join("broken.json").exists());
+}
+
+/// A free port on the loopback interface.
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until something listens on `port` (10 s at most).
+fn wait_for(port: u16) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "the test server did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn every_page_loads_cleanly_and_accessibly_in_chromium() {
+    let out = shared_site();
+    let tmp = scratch("site-browser");
+    let port = free_port();
+    let _server = Background(
+        Command::new(python())
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(out)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for(port);
+    let node_modules = root().join("target/node/node_modules");
+    assert!(
+        node_modules.join("playwright-core").exists(),
+        "{} is missing: run scripts/setup.sh",
+        node_modules.display()
+    );
+    let report = tmp.path().join("report.json");
+    let mut pages = vec!["index.html".to_string()];
+    pages.extend(IDS.iter().map(|id| format!("{id}/index.html")));
+    pages.push("methodology.html".into());
+    let o = Command::new("node")
+        .arg(root().join("tests/browser/site.cjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(root().join("docs"))
+        .arg(&report)
+        .args(&pages)
+        .env("NODE_PATH", &node_modules)
+        .output()
+        .expect("node (run scripts/setup.sh)");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = read_json(&report);
+    for page in &pages {
+        let r = &report[page];
+        for what in ["console", "failed", "foreign", "violations"] {
+            assert_eq!(
+                r[what],
+                serde_json::json!([]),
+                "{page}: {what}: {:#}",
+                r[what]
+            );
+        }
+        let fonts: Vec<&str> = r["fonts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap())
+            .collect();
+        assert!(
+            fonts.iter().any(|f| f.starts_with("Inter 400 normal")),
+            "{page}: Inter not loaded: {fonts:?}"
+        );
+    }
+    for name in ["index", "brief"] {
+        for width in [390, 1280] {
+            let shot = root().join(format!("docs/site-{name}-{width}.png"));
+            assert!(shot.exists(), "{}", shot.display());
+        }
+    }
+    // The CoreWeave page carries every sentence of the seed brief.
+    let text = report["coreweave/index.html"]["text"].as_str().unwrap();
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let seed = std::fs::read_to_string(fixture("coreweave-assessment-v1.3.txt")).unwrap();
+    let all = sentences(&seed);
+    assert!(all.len() > 150, "{}", all.len());
+    let missing: Vec<&String> = all
+        .iter()
+        .filter(|s| !text.contains(&s.split_whitespace().collect::<Vec<_>>().join(" ")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} sentences missing: {missing:#?}",
+        missing.len()
+    );
+}
