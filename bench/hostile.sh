@@ -19,7 +19,10 @@ run() { # name, files...
   /usr/bin/time -f %M -o "$W/rss" "$BIN" build "$W/in" --out "$W/out" >/dev/null 2>&1 || rc=$?
   local built=no
   [ -f "$W/out/coreweave.pdf" ] && built=yes
-  printf '| %-22s | %4s | %-5s | %7.1f MB |\n' "$name" "$rc" "$built" "$(($(cat "$W/rss")))e-3"
+  # GNU time's last line is the peak RSS in KB (a failed command adds a line before it).
+  local kb
+  kb=$(tail -1 "$W/rss")
+  printf '| %-22s | %4s | %-5s | %7.1f MB |\n' "$name" "$rc" "$built" "$(awk "BEGIN{print $kb/1000}")"
 }
 
 echo "| case | exit | good brief built | peak RSS |"
