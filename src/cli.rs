@@ -50,21 +50,8 @@ pub struct SiteArgs {
     pub out: PathBuf,
     #[command(flatten)]
     pub methodology: MethodologyArgs,
-    /// Folder of templates (Typst and templates/web) that replace the embedded ones file by file
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
-    /// Paper size of the PDFs
-    #[arg(long, value_enum, default_value_t = Paper::UsLetter)]
-    pub paper: Paper,
-    /// PDF standards, comma-separated (e.g. ua-1,a-2a; `none` for plain PDF)
-    #[arg(long, value_name = "LIST", default_value = "ua-1,a-2a")]
-    pub pdf_standard: String,
-    /// Rebuild every brief, even those the manifest says are up to date
-    #[arg(long)]
-    pub force: bool,
-    /// Briefs typeset at once [default: the number of cores]
-    #[arg(long, short = 'j', value_name = "N")]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub typeset: TypesetArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -197,9 +184,6 @@ pub struct BriefArgs {
     /// Folder the briefs are written to
     #[arg(long, value_name = "DIR", default_value = "out")]
     pub out: PathBuf,
-    /// Folder of templates that replace the embedded ones file by file
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
     /// Output file name pattern (minijinja); variables: assessment_id, vendor, doc_version,
     /// methodology, date
     #[arg(
@@ -208,6 +192,16 @@ pub struct BriefArgs {
         default_value = "{{ assessment_id }}.pdf"
     )]
     pub name_pattern: String,
+    #[command(flatten)]
+    pub typeset: TypesetArgs,
+}
+
+/// How briefs are typeset: shared by `build`, `mail` and `site`.
+#[derive(Debug, Args, Clone)]
+pub struct TypesetArgs {
+    /// Folder of templates that replace the embedded ones file by file
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
     /// Paper size
     #[arg(long, value_enum, default_value_t = Paper::UsLetter)]
     pub paper: Paper,

@@ -20,12 +20,8 @@ const PDF_PATTERN: &str = "{{ assessment_id }}/{{ assessment_id }}.pdf";
 pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     let brief = BriefArgs {
         out: args.out.clone(),
-        templates: args.templates.clone(),
         name_pattern: PDF_PATTERN.into(),
-        paper: args.paper,
-        pdf_standard: args.pdf_standard.clone(),
-        force: args.force,
-        jobs: args.jobs,
+        typeset: args.typeset.clone(),
     };
     let methodology = args.methodology.methodology.as_deref();
     let (mut config, errors) = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
@@ -70,7 +66,7 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
         }
     }
     let p = portfolio::assemble(scored, excluded, config.methodology, None, SortBy::Vendor);
-    let written = site::write(engine.templates(), &args.out, &p, &pdfs, args.paper)
+    let written = site::write(engine.templates(), &args.out, &p, &pdfs, args.typeset.paper)
         .map_err(|e| Fatal(format!("the site cannot be written: {e}")))?;
     eprintln!(
         "site: {} file(s) written, {} unchanged; open {}",

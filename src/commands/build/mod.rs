@@ -28,7 +28,7 @@ fn config(args: &BuildArgs) -> Result<(BuildConfig, Vec<String>), Fatal> {
 
 /// The engine of a build: its templates, and the fonts of `reading`.
 pub(super) fn engine(args: &BriefArgs, reading: Reading) -> Result<(Engine, Limits), Fatal> {
-    let templates = load_templates(args.templates.as_ref())?;
+    let templates = load_templates(args.typeset.templates.as_ref())?;
     Ok((Engine::with_fonts(templates, reading.fonts), reading.limits))
 }
 
@@ -42,7 +42,7 @@ pub(super) fn brief_config(
     allow_empty: bool,
 ) -> Result<(BuildConfig, Vec<String>), Fatal> {
     let rs = methodology(methodology_name)?;
-    let standards = pdf_standards(&args.pdf_standard)?;
+    let standards = pdf_standards(&args.typeset.pdf_standard)?;
     let (mut files, errors) = inputs::collect(paths);
     if files.is_empty() && errors.is_empty() && !allow_empty {
         return Err(Fatal(
@@ -58,13 +58,14 @@ pub(super) fn brief_config(
         methodology: rs,
         name_pattern: args.name_pattern.clone(),
         render: RenderOptions {
-            paper: args.paper,
+            paper: args.typeset.paper,
             standards,
         },
-        force: args.force,
+        force: args.typeset.force,
         limits: Limits::default(),
         shard,
         jobs: args
+            .typeset
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
     };

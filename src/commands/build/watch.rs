@@ -62,7 +62,7 @@ impl Scope {
     /// What a watch of `args` reacts to.
     fn new(args: &BuildArgs) -> Self {
         let mut scope = Scope {
-            templates: args.brief.templates.as_deref().map(absolute),
+            templates: args.brief.typeset.templates.as_deref().map(absolute),
             out: vec![args.brief.out.clone(), absolute(&args.brief.out)],
             ..Scope::default()
         };
