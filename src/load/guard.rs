@@ -2,9 +2,13 @@
 //! it.
 //!
 //! Policy: the reader sizes some allocations from what a file claims before any cell is read
-//! (an .xlsx shared-string `uniqueCount`, a shared formula's `si` index, the rows and columns
-//! an .ods cell repeats, an .xls sheet's dimensions, the grid a dense format spans), and a
-//! claim of billions aborts the process. This scan reads every part of the file with each
+//! (an .xlsx shared-string `uniqueCount`, a shared formula's `si` index, an .xlsb record's
+//! length, the rows and columns an .ods cell repeats, an .xls sheet's dimensions, the grid a
+//! dense format spans), and a claim of billions aborts the process. It also trusts claims a
+//! cheap check refutes: a range that ends before it starts (a debug build of the reader
+//! panics on it and reads the file as damaged, a release build reads a huge range), and an
+//! .xlsb row past Excel's last (taken for the end of the sheet, the rows after it dropped
+//! without a word). This scan reads every part of the file with each
 //! count and size bounded by [`Limits`] and refuses the file, naming the part, sheet or cell,
 //! when a claim or a real size is out of bounds. It allocates in proportion to what it has
 //! read, never to what the file claims, and its arithmetic saturates, so debug and release
@@ -64,22 +68,25 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     };
     // Every part is unpacked once, counted as it streams, whatever size it claims.
     for i in 0..zip.len() {
+        // A part that cannot be opened cannot be read by the reader either.
         let Ok(mut part) = zip.by_index(i) else {
-            return Ok(());
+            continue;
         };
         let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
         budget.drain(&name, &mut part)?;
     }
     let has = |n: &str| names.iter().any(|x| x == n);
-    // Sizes are known good now: the parts whose claims the reader trusts are read whole.
+    // Sizes are known good now: the parts whose claims the reader trusts are read whole. A
+    // part whose end is damaged (a wrong checksum, a cut deflate stream) is scanned as far as
+    // it reads: the reader streams it too, and acts on its claims before it reaches the end.
     let mut open = |name: &str| -> Option<Vec<u8>> {
         let part = zip.by_name(name).ok()?;
         let mut out = Vec::new();
-        part.take(limits.max_unpacked_bytes)
-            .read_to_end(&mut out)
-            .ok()?;
+        let _damaged = part.take(limits.max_unpacked_bytes).read_to_end(&mut out);
         Some(out)
     };
+    // The reader tries .xlsx, then .xlsb, then .ods, each failing over to the next: check
+    // the parts of every format the file holds.
     if has("xl/workbook.xml") {
         let sheets = xlsx_sheet_names(&mut open);
         if let Some(sst) = open("xl/sharedStrings.xml") {
@@ -94,7 +101,20 @@ fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
                 check_worksheet(&xml, &label, limits)?;
             }
         }
-    } else if has("content.xml") && !has("xl/workbook.bin") {
+    }
+    if has("xl/workbook.bin") {
+        let sheets = xlsb_sheet_names(&mut open);
+        for name in names.iter().filter(|n| is_xlsb_record_part(n)) {
+            if let Some(bin) = open(name) {
+                let label = match sheets.get(name) {
+                    Some(sheet) => format!("sheet `{sheet}`"),
+                    None => format!("part {name}"),
+                };
+                check_xlsb_part(&bin, &label, is_xlsb_worksheet(name))?;
+            }
+        }
+    }
+    if has("content.xml") {
         if let Some(xml) = open("content.xml") {
             check_ods(&xml, limits)?;
         }
@@ -148,8 +168,18 @@ fn xlsx_sheet_names(open: &mut impl FnMut(&str) -> Option<Vec<u8>>) -> HashMap<S
         })
         .ok();
     }
+    sheet_parts(open, "xl/_rels/workbook.xml.rels", &by_id)
+}
+
+/// Sheet names by part, from the relationships of the workbook part and its sheet names by
+/// relationship id.
+fn sheet_parts(
+    open: &mut impl FnMut(&str) -> Option<Vec<u8>>,
+    rels: &str,
+    by_id: &HashMap<String, String>,
+) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    if let Some(xml) = open("xl/_rels/workbook.xml.rels") {
+    if let Some(xml) = open(rels) {
         each_start(&xml, |e| {
             if let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target")) {
                 if let Some(name) = by_id.get(&id) {
@@ -218,6 +248,14 @@ fn check_worksheet(xml: &[u8], label: &str, limits: &Limits) -> Result<(), Strin
                     shorten(&r)
                 ));
             }
+            // The reader subtracts a range's start from its end unchecked: a reversed range
+            // would read as damaged in a debug build and as a huge range in a release one.
+            if reversed_range(&r) {
+                return Err(format!(
+                    "{label}: cell range `{}` ends before it starts; the file is damaged (open and save it in Excel or LibreOffice)",
+                    shorten(&r)
+                ));
+            }
         }
         match what.as_ref() {
             "c" => {
@@ -250,16 +288,35 @@ fn check_worksheet(xml: &[u8], label: &str, limits: &Limits) -> Result<(), Strin
 fn valid_ref(r: &str) -> bool {
     let r = r.trim().trim_start_matches('$');
     let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let (col, row) = r.split_at(letters);
-    let row = row.trim_start_matches('$');
+    let row = r[letters..].trim_start_matches('$');
     if letters > 3 || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let col_n = col.bytes().fold(0u64, |n, b| {
+    let (col_n, row_n) = ref_position(r);
+    (letters > 0 || !row.is_empty()) && col_n <= EXCEL_COLUMNS && row_n <= EXCEL_ROWS
+}
+
+/// The column (1-based, 0 when absent) and row (0 when absent) of a reference that
+/// [`valid_ref`] accepts.
+fn ref_position(r: &str) -> (u64, u64) {
+    let r = r.trim().trim_start_matches('$');
+    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (col, row) = r.split_at(letters);
+    let col = col.bytes().fold(0u64, |n, b| {
         n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
     });
-    let row_n = row.parse::<u64>().unwrap_or(0);
-    (letters > 0 || !row.is_empty()) && col_n <= EXCEL_COLUMNS && row_n <= EXCEL_ROWS
+    (col, row.trim_start_matches('$').parse().unwrap_or(0))
+}
+
+/// A range `B2:A1` whose end lies before its start, in rows or in columns (each compared
+/// where both ends give it). Call on references [`valid_ref`] accepts.
+fn reversed_range(r: &str) -> bool {
+    let mut parts = r.split(':');
+    let (Some(start), Some(end), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let ((c0, r0), (c1, r1)) = (ref_position(start), ref_position(end));
+    (c0 > 0 && c1 > 0 && c1 < c0) || (r0 > 0 && r1 > 0 && r1 < r0)
 }
 
 /// At most 40 characters of a claimed value, for a message.
@@ -295,6 +352,126 @@ fn each_start(
             Ok(_) => {}
         }
     }
+}
+
+// ---- Excel binary (.xlsb): records -------------------------------------------------------
+
+/// The record parts the reader reads: the workbook, its shared strings and styles, and the
+/// worksheets (not their `binaryIndex` parts, nor a macro project, which is no record part).
+fn is_xlsb_record_part(name: &str) -> bool {
+    matches!(
+        name,
+        "xl/workbook.bin" | "xl/sharedStrings.bin" | "xl/styles.bin"
+    ) || is_xlsb_worksheet(name)
+}
+
+fn is_xlsb_worksheet(name: &str) -> bool {
+    name.starts_with("xl/worksheets/")
+        && name.ends_with(".bin")
+        && !name.contains("/_rels/")
+        && !name.contains("binaryIndex")
+}
+
+/// The records of an .xlsb part, in order: type and data. `Err` holds the length a record
+/// claims when it runs past the end of the part; a header cut short ends the records.
+fn xlsb_records(bin: &[u8]) -> impl Iterator<Item = Result<(u16, &[u8]), u64>> {
+    let mut pos = 0usize;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut byte = || {
+            let b = bin.get(pos).copied();
+            pos += 1;
+            b
+        };
+        // A type of one or two bytes, a length of one to four, seven bits a byte.
+        let header = (|| {
+            let b = byte()?;
+            let mut typ = u16::from(b & 0x7F);
+            if b & 0x80 != 0 {
+                typ |= u16::from(byte()? & 0x7F) << 7;
+            }
+            let mut len = 0u64;
+            for i in 0..4 {
+                let b = byte()?;
+                len |= u64::from(b & 0x7F) << (7 * i);
+                if b & 0x80 == 0 {
+                    break;
+                }
+            }
+            Some((typ, len))
+        })();
+        let Some((typ, len)) = header else {
+            done = true;
+            return None;
+        };
+        let rest = bin.len().saturating_sub(pos) as u64;
+        if len > rest {
+            done = true;
+            return Some(Err(len));
+        }
+        let data = &bin[pos..pos + len as usize];
+        pos += len as usize;
+        Some(Ok((typ, data)))
+    })
+}
+
+/// Sheet names by worksheet part, from the workbook's BrtBundleSh records (a relationship
+/// id and a name, each a length-prefixed UTF-16 string after two 32-bit fields).
+fn xlsb_sheet_names(open: &mut impl FnMut(&str) -> Option<Vec<u8>>) -> HashMap<String, String> {
+    let mut by_id = HashMap::new();
+    if let Some(bin) = open("xl/workbook.bin") {
+        for (typ, data) in xlsb_records(&bin).map_while(Result::ok) {
+            if typ != 0x009C {
+                continue;
+            }
+            let id = wide_string(data.get(8..).unwrap_or_default());
+            let name = id
+                .as_ref()
+                .and_then(|(_, used)| wide_string(data.get(8 + used..)?));
+            if let (Some((id, _)), Some((name, _))) = (id, name) {
+                by_id.insert(id, name);
+            }
+        }
+    }
+    sheet_parts(open, "xl/_rels/workbook.bin.rels", &by_id)
+}
+
+/// A 32-bit character count, then UTF-16: the string and the bytes it took.
+fn wide_string(data: &[u8]) -> Option<(String, usize)> {
+    let n = u32::from_le_bytes(data.get(..4)?.try_into().ok()?) as usize;
+    let bytes = data.get(4..4 + n.checked_mul(2)?)?;
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    Some((String::from_utf16_lossy(&units), 4 + 2 * n))
+}
+
+/// One record part: every record within the part (the reader allocates what a record's
+/// length claims before it reads it), and in a worksheet every row within Excel's grid
+/// (the reader takes a row past it for the end of the sheet, and silently drops the rest).
+fn check_xlsb_part(bin: &[u8], label: &str, worksheet: bool) -> Result<(), String> {
+    for record in xlsb_records(bin) {
+        let (typ, data) = record.map_err(|len| {
+            format!(
+                "{label}: a record claims {len} bytes, past the end of its part; the file is damaged (open and save it in Excel)"
+            )
+        })?;
+        // BrtRowHdr: the row's zero-based index first.
+        if worksheet && typ == 0x0000 && data.len() >= 4 {
+            let row = u64::from(u32::from_le_bytes([data[0], data[1], data[2], data[3]]));
+            if row >= EXCEL_ROWS {
+                return Err(format!(
+                    "{label}: row {} lies beyond Excel's last row {EXCEL_ROWS}; the file is damaged (open and save it in Excel)",
+                    row + 1
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 // ---- OpenDocument: rows and columns repeated ---------------------------------------------
@@ -475,9 +652,16 @@ impl OdsSheet {
 /// An .xls workbook: the grid each sheet's cells span, the dimensions each sheet claims and
 /// the shared strings, from the BIFF records of its `Workbook` stream.
 fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
-    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(());
+    // The reader follows the compound file's sector chains unchecked: a chain that loops
+    // grows a buffer until the process aborts, one that leaves the file panics. A file this
+    // stricter parser cannot open is refused here.
+    let damaged = |e: std::io::Error| {
+        format!(
+            "not a readable workbook: the file's compound-file structure is damaged ({})",
+            e.to_string().lines().next().unwrap_or_default()
+        )
     };
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(damaged)?;
     // Office's encryption wraps the real workbook in a compound file.
     if file.exists("/EncryptedPackage") {
         return Err(
@@ -490,12 +674,9 @@ fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         .open_stream("/Workbook")
         .or_else(|_| file.open_stream("/Book"));
     let Ok(s) = opened else { return Ok(()) };
-    if s.take(limits.max_unpacked_bytes)
+    s.take(limits.max_unpacked_bytes)
         .read_to_end(&mut stream)
-        .is_err()
-    {
-        return Ok(());
-    }
+        .map_err(damaged)?;
     let mut pos = 0usize;
     // Substreams: the workbook's globals first, then one per sheet, in BoundSheet order.
     let mut substream = 0usize;
@@ -607,6 +788,109 @@ mod tests {
             "A-1",
         ] {
             assert!(!valid_ref(bad), "{bad}");
+        }
+    }
+
+    /// An .xlsb record: its type and length as seven-bit groups, then its data.
+    fn record(typ: u16, data: &[u8]) -> Vec<u8> {
+        let mut out = if typ < 0x80 {
+            vec![typ as u8]
+        } else {
+            vec![(typ & 0x7F) as u8 | 0x80, (typ >> 7) as u8]
+        };
+        let mut len = data.len();
+        loop {
+            let b = (len & 0x7F) as u8;
+            len >>= 7;
+            out.push(if len > 0 { b | 0x80 } else { b });
+            if len == 0 {
+                break;
+            }
+        }
+        out.extend_from_slice(data);
+        out
+    }
+
+    #[test]
+    fn xlsb_records_are_bounded() {
+        let row = |r: u32| record(0x0000, &[&r.to_le_bytes()[..], &[0; 8]].concat());
+        let sheet = [
+            record(0x0081, &[]),
+            row(0),
+            row(1_048_575),
+            record(0x0091, &[1, 2]),
+        ]
+        .concat();
+        assert_eq!(xlsb_records(&sheet).count(), 4);
+        assert!(check_xlsb_part(&sheet, "sheet `S`", true).is_ok());
+        // A row past Excel's last: the reader would end the sheet there.
+        let far = [row(0), row(u32::MAX), row(2)].concat();
+        let e = check_xlsb_part(&far, "sheet `S`", true).unwrap_err();
+        assert!(
+            e.contains("sheet `S`: row 4294967296 lies beyond Excel's last row"),
+            "{e}"
+        );
+        // Only worksheets have rows.
+        assert!(check_xlsb_part(&far, "part xl/styles.bin", false).is_ok());
+        // A record claiming more than its part holds (the reader allocates it first).
+        let mut long = record(0x0002, &[0; 4]);
+        long.truncate(1);
+        long.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0x7F, 1, 2]);
+        let e = check_xlsb_part(&long, "part xl/sharedStrings.bin", false).unwrap_err();
+        assert!(
+            e.contains("a record claims 268435455 bytes, past the end of its part"),
+            "{e}"
+        );
+        // A header cut short ends the records: the reader reports the damage.
+        assert!(check_xlsb_part(&[0x81], "sheet `S`", true).is_ok());
+    }
+
+    #[test]
+    fn xlsb_sheet_names_from_the_workbook() {
+        let wide = |s: &str| {
+            let units: Vec<u16> = s.encode_utf16().collect();
+            let mut out = (units.len() as u32).to_le_bytes().to_vec();
+            out.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+            out
+        };
+        let sheet = [&[0u8; 8][..], &wide("rId2"), &wide("Summary")].concat();
+        let book = [record(0x0083, &[]), record(0x009C, &sheet)].concat();
+        let rels = br#"<Relationships><Relationship Id="rId2" Target="worksheets/sheet2.bin"/></Relationships>"#;
+        let names = xlsb_sheet_names(&mut |n: &str| match n {
+            "xl/workbook.bin" => Some(book.clone()),
+            "xl/_rels/workbook.bin.rels" => Some(rels.to_vec()),
+            _ => None,
+        });
+        assert_eq!(names.get("xl/worksheets/sheet2.bin").unwrap(), "Summary");
+        assert!(is_xlsb_worksheet("xl/worksheets/sheet2.bin"));
+        assert!(!is_xlsb_record_part("xl/worksheets/binaryIndex2.bin"));
+        assert!(!is_xlsb_record_part("xl/vbaProject.bin"));
+    }
+
+    #[test]
+    fn reversed_ranges() {
+        for ok in [
+            "A1:C5",
+            "A1",
+            "B2:B2",
+            "A:C",
+            "1:3",
+            "$A$1:$C$5",
+            "A1:C",
+            "XFD1:XFD1048576",
+        ] {
+            assert!(!reversed_range(ok), "{ok}");
+        }
+        for bad in [
+            "C5:A1",
+            "A5:C1",
+            "C1:A5",
+            "$B$2:$A$1",
+            "C:A",
+            "3:1",
+            "A2:A1",
+        ] {
+            assert!(reversed_range(bad), "{bad}");
         }
     }
 }
