@@ -276,6 +276,18 @@ sheet[rows[1]:rows[1] + 4] = (0xFFFFFFFF).to_bytes(4, "little")
 p["xl/worksheets/sheet4.bin"] = bytes(sheet)
 write_zip(path, p)
 
+# 20. A control character in printed text: no font has a glyph for it, and a PDF/A brief
+#     refuses text it cannot display, so it is refused at its cell before typesetting.
+path = case("control-character", "control-character.xlsx",
+            ["has characters no font of the brief can set: U+0001 (a control character)",
+             "Summary!C2", "delete the control characters"])
+p = parts()
+xml = p["xl/worksheets/sheet2.xml"].decode()
+xml = re.sub(r'<c r="C2"[^>]*>.*?</c>',
+             '<c r="C2" t="inlineStr"><is><t>Pasted_x0001_ text</t></is></c>', xml, count=1)
+p["xl/worksheets/sheet2.xml"] = xml.encode()
+write_zip(path, p)
+
 # 21. Case 4 with a wrong checksum on the shared-string part: the reader streams the part
 #     and reserves room for its claim before it reaches the end and notices (found by
 #     fuzzing, fuzz/README.md).
