@@ -152,11 +152,7 @@ fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
                     .iter()
                     .find(|h| h.col == col)
                     .map_or("the cell".to_string(), |h| format!("`{}`", h.key));
-                let shown: Vec<String> = missing
-                    .iter()
-                    .take(5)
-                    .map(|c| format!("`{c}` (U+{:04X})", *c as u32))
-                    .collect();
+                let shown: Vec<String> = missing.iter().take(5).map(|c| shown(*c)).collect();
                 let more = match missing.len() {
                     n if n > 5 => format!(" and {} more", n - 5),
                     _ => String::new(),
@@ -167,12 +163,32 @@ fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
                         "{what} has characters no font of the brief can set: {}{more}",
                         shown.join(", ")
                     ),
-                    Some(font_hint(missing[0])),
+                    Some(unprintable_hint(&missing)),
                 );
             }
         }
     }
     d.into_vec()
+}
+
+/// A character no font has, for a message: a control character by its code point only,
+/// so that it does not act on the terminal.
+fn shown(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X} (a control character)", c as u32)
+    } else {
+        format!("`{c}` (U+{:04X})", c as u32)
+    }
+}
+
+/// What to do about `missing` (sorted): delete control characters, add a font for the rest.
+fn unprintable_hint(missing: &[char]) -> String {
+    let control = "delete the control characters: they print nothing, and come with text pasted from other programs";
+    match missing.iter().find(|c| !c.is_control()) {
+        Some(&c) if missing[0].is_control() => format!("{control}; {}", font_hint(c)),
+        Some(&c) => font_hint(c),
+        None => control.to_string(),
+    }
 }
 
 /// Which font to add for `c`.

@@ -110,8 +110,10 @@ impl Fonts {
         &self.digest
     }
 
-    /// Whether some font has a glyph for `c`, or `c` needs none (spaces, controls, and the
-    /// invisible format characters a shaper drops).
+    /// Whether some font has a glyph for `c`, or `c` needs none (spaces, line breaks and the
+    /// invisible format characters a shaper drops). Other control characters (U+0001,
+    /// U+007F, U+0080…) do need one: the typesetter shapes them like any character, and a
+    /// PDF/A or PDF/UA brief refuses text it cannot display.
     pub fn covers(&self, c: char) -> bool {
         needs_no_glyph(c)
             || self
@@ -121,12 +123,12 @@ impl Fonts {
     }
 }
 
-/// Characters that print nothing: whitespace, controls and Unicode's default-ignorable code
-/// points (joiners, variation selectors, bidi marks, soft hyphen…).
+/// Characters that print nothing: whitespace (tab, line and paragraph breaks included) and
+/// Unicode's default-ignorable code points (joiners, variation selectors, bidi marks, soft
+/// hyphen…).
 fn needs_no_glyph(c: char) -> bool {
     let u = c as u32;
     c.is_whitespace()
-        || c.is_control()
         || matches!(
             u,
             0x00AD
@@ -174,6 +176,18 @@ mod tests {
         let f = Fonts::embedded();
         assert!(f.covers('é') && f.covers('—') && f.covers('\u{200B}') && f.covers('\n'));
         assert!(!f.covers('漢') && !f.covers('ب'));
+        // Line breaks and tabs print as space; other controls have no glyph in any font of
+        // the brief, and a PDF/A brief refuses them: validation must refuse them first.
+        for c in [
+            '\t', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}',
+        ] {
+            assert!(f.covers(c), "U+{:04X}", c as u32);
+        }
+        for c in [
+            '\u{0}', '\u{1}', '\u{7}', '\u{1b}', '\u{7f}', '\u{80}', '\u{9f}',
+        ] {
+            assert!(!f.covers(c), "U+{:04X}", c as u32);
+        }
         assert!(Fonts::with_paths(&[PathBuf::from("/nonexistent-folder")]).is_err());
     }
 }

@@ -239,4 +239,85 @@ data[i + 12:i + 16] = (0).to_bytes(2, "little") + (0xFF).to_bytes(2, "little")
 with open(path, "wb") as f:
     f.write(data)
 
+# 18. A range that ends before it starts: calamine subtracts its start from its end
+#     unchecked (a debug build reads the file as damaged, a release one as a huge range).
+path = case("reversed-range", "reversed-range.xlsx",
+            ["cell range `C5:A1` ends before it starts", "sheet `Summary`"])
+write_zip(path, patched("sheet2", '<dimension ref="A1:C5"/>', '<dimension ref="C5:A1"/>'))
+
+# 19. An .xlsb whose row claims index 4294967295: calamine takes a row past Excel's last for
+#     the end of the sheet and silently drops the rest of it. Made from the fuzzing seed
+#     fuzz/seeds/workbook_bytes/coreweave.xlsb (see fuzz/seeds/make_xlsb.py): the first data
+#     row of the Components sheet (BrtRowHdr, record type 0: its row index first).
+path = case("xlsb-far-row", "xlsb-far-row.xlsb",
+            ["sheet `Components`: row 4294967296 lies beyond Excel's last row 1048576"])
+seed = os.path.join(ROOT, "fuzz", "seeds", "workbook_bytes", "coreweave.xlsb")
+with zipfile.ZipFile(seed) as z:
+    p = {n: z.read(n) for n in z.namelist()}
+sheet = bytearray(p["xl/worksheets/sheet4.bin"])
+i, rows = 0, []
+while i < len(sheet):
+    typ = sheet[i]
+    i += 1
+    if typ & 0x80:
+        typ = (typ & 0x7F) | ((sheet[i] & 0x7F) << 7)
+        i += 1
+    length = 0
+    for k in range(4):
+        b = sheet[i]
+        i += 1
+        length |= (b & 0x7F) << (7 * k)
+        if not b & 0x80:
+            break
+    if typ == 0:
+        rows.append(i)
+    i += length
+sheet[rows[1]:rows[1] + 4] = (0xFFFFFFFF).to_bytes(4, "little")
+p["xl/worksheets/sheet4.bin"] = bytes(sheet)
+write_zip(path, p)
+
+# 20. A control character in printed text: no font has a glyph for it, and a PDF/A brief
+#     refuses text it cannot display, so it is refused at its cell before typesetting.
+path = case("control-character", "control-character.xlsx",
+            ["has characters no font of the brief can set: U+0001 (a control character)",
+             "Summary!C2", "delete the control characters"])
+p = parts()
+xml = p["xl/worksheets/sheet2.xml"].decode()
+xml = re.sub(r'<c r="C2"[^>]*>.*?</c>',
+             '<c r="C2" t="inlineStr"><is><t>Pasted_x0001_ text</t></is></c>', xml, count=1)
+p["xl/worksheets/sheet2.xml"] = xml.encode()
+write_zip(path, p)
+
+# 21. Case 4 with a wrong checksum on the shared-string part: the reader streams the part
+#     and reserves room for its claim before it reaches the end and notices (found by
+#     fuzzing, fuzz/README.md).
+path = case("checksum-mismatch", "checksum-mismatch.xlsx",
+            ["the shared-string table claims 999999999999 strings", "--max-shared-strings"])
+p = parts()
+p["xl/sharedStrings.xml"] = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="999999999999"',
+                                   p["xl/sharedStrings.xml"])
+write_zip(path, p)
+with open(path, "rb") as f:
+    data = bytearray(f.read())
+with zipfile.ZipFile(path) as z:
+    info = z.getinfo("xl/sharedStrings.xml")
+bad = (info.CRC ^ 0xFFFFFFFF).to_bytes(4, "little")
+good = info.CRC.to_bytes(4, "little")
+# The checksum sits in the part's local header (offset 14) and its central directory entry.
+assert data[info.header_offset + 14:info.header_offset + 18] == good
+data[info.header_offset + 14:info.header_offset + 18] = bad
+i = data.find(b"PK\x01\x02")
+while i >= 0:
+    name_len = int.from_bytes(data[i + 28:i + 30], "little")
+    if data[i + 46:i + 46 + name_len] == b"xl/sharedStrings.xml":
+        assert data[i + 16:i + 20] == good
+        data[i + 16:i + 20] = bad
+    i = data.find(b"PK\x01\x02", i + 4)
+with open(path, "wb") as f:
+    f.write(data)
+
+# Cases found by fuzzing and committed as found (minimized), not written here:
+# xls-sector-loop (an .xls whose directory's sector chain loops: the reader grew a buffer
+# until the process aborted).
+
 print("corpus written to", HERE)

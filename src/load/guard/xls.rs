@@ -1,5 +1,6 @@
-//! Stage 1, load: the pre-scan of a legacy Excel (.xls) workbook's BIFF records: the grid
-//! each sheet spans or claims, the shared strings, password protection.
+//! Stage 1, load: the pre-scan of a legacy Excel (.xls) workbook: its compound file, and the
+//! BIFF records of its workbook stream (the grid each sheet spans or claims, the shared
+//! strings, password protection).
 
 use std::io::{Cursor, Read};
 
@@ -8,9 +9,16 @@ use crate::load::Limits;
 /// An .xls workbook: the grid each sheet's cells span, the dimensions each sheet claims and
 /// the shared strings, from the BIFF records of its `Workbook` stream.
 pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
-    let Ok(mut file) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Ok(());
+    // The reader follows the compound file's sector chains unchecked: a chain that loops
+    // grows a buffer until the process aborts, one that leaves the file panics. A file this
+    // stricter parser cannot open is refused here.
+    let damaged = |e: std::io::Error| {
+        format!(
+            "not a readable workbook: the file's compound-file structure is damaged ({})",
+            e.to_string().lines().next().unwrap_or_default()
+        )
     };
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(damaged)?;
     // Office's encryption wraps the real workbook in a compound file.
     if file.exists("/EncryptedPackage") {
         return Err(
@@ -23,12 +31,9 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         .open_stream("/Workbook")
         .or_else(|_| file.open_stream("/Book"));
     let Ok(s) = opened else { return Ok(()) };
-    if s.take(limits.max_unpacked_bytes)
+    s.take(limits.max_unpacked_bytes)
         .read_to_end(&mut stream)
-        .is_err()
-    {
-        return Ok(());
-    }
+        .map_err(damaged)?;
     let mut pos = 0usize;
     // Substreams: the workbook's globals first, then one per sheet, in BoundSheet order.
     let mut substream = 0usize;

@@ -1,10 +1,12 @@
 //! Stage 1, load: the pre-scan of zipped workbooks (.xlsx, .xlsm, .xlsb, .ods): every part
-//! unpacked once within the budget, whatever size it claims; then the claims of .xlsx parts
-//! (shared strings, cell references, shared formulas) and the grid of an .ods.
+//! unpacked once within the budget, whatever size it claims; then the claims of each format
+//! the file holds (.xlsx shared strings, references and shared formulas here; .xlsb records
+//! and .ods repeats in their own files).
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
+use super::xlsb::{check_xlsb_part, is_xlsb_record_part, is_xlsb_worksheet, xlsb_sheet_names};
 use super::{attr, each_start, megabytes, shorten, EXCEL_COLUMNS, EXCEL_ROWS, MAX_PARTS};
 use crate::load::Limits;
 
@@ -28,22 +30,25 @@ pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     };
     // Every part is unpacked once, counted as it streams, whatever size it claims.
     for i in 0..zip.len() {
+        // A part that cannot be opened cannot be read by the reader either.
         let Ok(mut part) = zip.by_index(i) else {
-            return Ok(());
+            continue;
         };
         let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
         budget.drain(&name, &mut part)?;
     }
     let has = |n: &str| names.iter().any(|x| x == n);
-    // Sizes are known good now: the parts whose claims the reader trusts are read whole.
+    // Sizes are known good now: the parts whose claims the reader trusts are read whole. A
+    // part whose end is damaged (a wrong checksum, a cut deflate stream) is scanned as far as
+    // it reads: the reader streams it too, and acts on its claims before it reaches the end.
     let mut open = |name: &str| -> Option<Vec<u8>> {
         let part = zip.by_name(name).ok()?;
         let mut out = Vec::new();
-        part.take(limits.max_unpacked_bytes)
-            .read_to_end(&mut out)
-            .ok()?;
+        let _damaged = part.take(limits.max_unpacked_bytes).read_to_end(&mut out);
         Some(out)
     };
+    // The reader tries .xlsx, then .xlsb, then .ods, each failing over to the next: check
+    // the parts of every format the file holds.
     if has("xl/workbook.xml") {
         let sheets = xlsx_sheet_names(&mut open);
         if let Some(sst) = open("xl/sharedStrings.xml") {
@@ -58,7 +63,20 @@ pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
                 check_worksheet(&xml, &label, limits)?;
             }
         }
-    } else if has("content.xml") && !has("xl/workbook.bin") {
+    }
+    if has("xl/workbook.bin") {
+        let sheets = xlsb_sheet_names(&mut open);
+        for name in names.iter().filter(|n| is_xlsb_record_part(n)) {
+            if let Some(bin) = open(name) {
+                let label = match sheets.get(name) {
+                    Some(sheet) => format!("sheet `{sheet}`"),
+                    None => format!("part {name}"),
+                };
+                check_xlsb_part(&bin, &label, is_xlsb_worksheet(name))?;
+            }
+        }
+    }
+    if has("content.xml") {
         if let Some(xml) = open("content.xml") {
             super::ods::check_ods(&xml, limits)?;
         }
@@ -112,8 +130,18 @@ fn xlsx_sheet_names(open: &mut impl FnMut(&str) -> Option<Vec<u8>>) -> HashMap<S
         })
         .ok();
     }
+    sheet_parts(open, "xl/_rels/workbook.xml.rels", &by_id)
+}
+
+/// Sheet names by part, from the relationships of the workbook part and its sheet names by
+/// relationship id.
+pub(super) fn sheet_parts(
+    open: &mut impl FnMut(&str) -> Option<Vec<u8>>,
+    rels: &str,
+    by_id: &HashMap<String, String>,
+) -> HashMap<String, String> {
     let mut out = HashMap::new();
-    if let Some(xml) = open("xl/_rels/workbook.xml.rels") {
+    if let Some(xml) = open(rels) {
         each_start(&xml, |e| {
             if let (Some(id), Some(target)) = (attr(e, "Id"), attr(e, "Target")) {
                 if let Some(name) = by_id.get(&id) {
@@ -182,6 +210,14 @@ fn check_worksheet(xml: &[u8], label: &str, limits: &Limits) -> Result<(), Strin
                     shorten(&r)
                 ));
             }
+            // The reader subtracts a range's start from its end unchecked: a reversed range
+            // would read as damaged in a debug build and as a huge range in a release one.
+            if reversed_range(&r) {
+                return Err(format!(
+                    "{label}: cell range `{}` ends before it starts; the file is damaged (open and save it in Excel or LibreOffice)",
+                    shorten(&r)
+                ));
+            }
         }
         match what.as_ref() {
             "c" => {
@@ -211,39 +247,36 @@ fn check_worksheet(xml: &[u8], label: &str, limits: &Limits) -> Result<(), Strin
 }
 
 /// `A1`, `XFD1048576`, `7` (a row), `C` (a column): within Excel's grid.
-fn valid_ref(r: &str) -> bool {
+pub(super) fn valid_ref(r: &str) -> bool {
     let r = r.trim().trim_start_matches('$');
     let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
-    let (col, row) = r.split_at(letters);
-    let row = row.trim_start_matches('$');
+    let row = r[letters..].trim_start_matches('$');
     if letters > 3 || row.len() > 7 || !row.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
-    let col_n = col.bytes().fold(0u64, |n, b| {
-        n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
-    });
-    let row_n = row.parse::<u64>().unwrap_or(0);
+    let (col_n, row_n) = ref_position(r);
     (letters > 0 || !row.is_empty()) && col_n <= EXCEL_COLUMNS && row_n <= EXCEL_ROWS
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// The column (1-based, 0 when absent) and row (0 when absent) of a reference that
+/// [`valid_ref`] accepts.
+fn ref_position(r: &str) -> (u64, u64) {
+    let r = r.trim().trim_start_matches('$');
+    let letters = r.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let (col, row) = r.split_at(letters);
+    let col = col.bytes().fold(0u64, |n, b| {
+        n * 26 + u64::from(b.to_ascii_uppercase() - b'A' + 1)
+    });
+    (col, row.trim_start_matches('$').parse().unwrap_or(0))
+}
 
-    #[test]
-    fn refs() {
-        for ok in ["A1", "XFD1048576", "$B$2", "7", "C", "aa10"] {
-            assert!(valid_ref(ok), "{ok}");
-        }
-        for bad in [
-            "AAAAAAAAAAAAAAAA2",
-            "XFE1",
-            "A1048577",
-            "A99999999999",
-            "ZZZZZZ1",
-            "A-1",
-        ] {
-            assert!(!valid_ref(bad), "{bad}");
-        }
-    }
+/// A range `B2:A1` whose end lies before its start, in rows or in columns (each compared
+/// where both ends give it). Call on references [`valid_ref`] accepts.
+pub(super) fn reversed_range(r: &str) -> bool {
+    let mut parts = r.split(':');
+    let (Some(start), Some(end), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let ((c0, r0), (c1, r1)) = (ref_position(start), ref_position(end));
+    (c0 > 0 && c1 > 0 && c1 < c0) || (r0 > 0 && r1 > 0 && r1 < r0)
 }
