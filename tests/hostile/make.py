@@ -316,8 +316,12 @@ while i >= 0:
 with open(path, "wb") as f:
     f.write(data)
 
-# Cases found by fuzzing and committed as found (minimized), not written here:
-# xls-sector-loop (an .xls whose directory's sector chain loops: the reader grew a buffer
-# until the process aborted).
+# Cases found by fuzzing and committed as found, not written here:
+# - xls-sector-loop (minimized): an .xls whose directory's sector chain loops; the reader
+#   grew a buffer until the process aborted.
+# - xls-unlisted-stream: an .xls (case 17 mutated) whose root lists no stream, while its
+#   Workbook entry, with Dimensions claiming four billion rows, still sits in the
+#   directory: the reader finds streams by name, not through the tree, and reserved room
+#   for the grid.
 
 print("corpus written to", HERE)

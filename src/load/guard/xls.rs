@@ -30,7 +30,14 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     let opened = file
         .open_stream("/Workbook")
         .or_else(|_| file.open_stream("/Book"));
-    let Ok(s) = opened else { return Ok(()) };
+    // The reader finds its stream by name among all directory entries; this parser, through
+    // the directory's tree. A workbook stream only the reader finds is refused, unchecked.
+    let Ok(s) = opened else {
+        return Err(
+            "not a readable workbook: the compound file holds no workbook stream (it is damaged, or not an Excel file)"
+                .into(),
+        );
+    };
     s.take(limits.max_unpacked_bytes)
         .read_to_end(&mut stream)
         .map_err(damaged)?;
@@ -86,14 +93,22 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
                 };
                 names.push(name);
             }
-            // Dimensions: first row, last row + 1, first column, last column + 1.
-            0x0200 if data.len() >= 14 => {
-                let rows = u32_at(4).saturating_sub(u32_at(0));
-                let cols = u16_at(10).saturating_sub(u16_at(8));
-                if rows.saturating_mul(cols) > limits.max_cells {
+            // Dimensions: the reader reserves room for the grid they claim.
+            0x0200 => match xls_dimensions(data) {
+                Some((rows, cols)) if rows.saturating_mul(cols) > limits.max_cells => {
                     return Err(grid_error(&names, substream, rows, cols));
                 }
-            }
+                Some(_) => {}
+                None => {
+                    let sheet = match names.get(substream.wrapping_sub(2)) {
+                        Some(name) => format!("sheet `{name}`"),
+                        None => format!("sheet {}", substream.saturating_sub(1)),
+                    };
+                    return Err(format!(
+                        "{sheet}: its dimensions end before they start; the file is damaged (open and save it in Excel or LibreOffice)"
+                    ));
+                }
+            },
             // SST: total and unique string counts.
             0x00FC if u32_at(4) > limits.max_shared_strings => {
                 return Err(format!(
@@ -125,4 +140,78 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The rows and columns an .xls Dimensions record claims, read as the reader reads it
+/// (BIFF5 16-bit or BIFF8 32-bit rows; a first column past 255 or after the last taken as
+/// 0); `None` when its grid ends before it starts, which the reader subtracts unchecked.
+/// A record of another length the reader refuses: `Some((0, 0))`.
+fn xls_dimensions(r: &[u8]) -> Option<(u64, u64)> {
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([r[i], r[i + 1]]));
+    let u32_at = |i: usize| u64::from(u32::from_le_bytes([r[i], r[i + 1], r[i + 2], r[i + 3]]));
+    let (first_row, rows_end, mut first_col, cols_end) = match r.len() {
+        10 => (u16_at(0), u16_at(2), u16_at(4), u16_at(6)),
+        14 | 16 => (u32_at(0), u32_at(4), u16_at(8), u16_at(10)),
+        _ => return Some((0, 0)),
+    };
+    if first_col > 0xFF || cols_end < first_col {
+        first_col = 0;
+    }
+    if rows_end == 0 || cols_end == 0 {
+        return Some((1, 1));
+    }
+    // The last row and column are one before the ends.
+    let rows = rows_end.checked_sub(first_row).filter(|&n| n > 0)?;
+    let cols = cols_end.checked_sub(first_col).filter(|&n| n > 0)?;
+    Some((rows, cols))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xls_dimensions_as_the_reader_reads_them() {
+        let biff8 = |r0: u32, r1: u32, c0: u16, c1: u16| {
+            [
+                &r0.to_le_bytes()[..],
+                &r1.to_le_bytes(),
+                &c0.to_le_bytes(),
+                &c1.to_le_bytes(),
+                &[0, 0],
+            ]
+            .concat()
+        };
+        let biff5 = |r0: u16, r1: u16, c0: u16, c1: u16| {
+            [
+                r0.to_le_bytes(),
+                r1.to_le_bytes(),
+                c0.to_le_bytes(),
+                c1.to_le_bytes(),
+                [0, 0],
+            ]
+            .concat()
+        };
+        assert_eq!(xls_dimensions(&biff8(0, 5, 0, 3)), Some((5, 3)));
+        assert_eq!(
+            xls_dimensions(&biff8(0, 0xFFFF_FFF0, 0, 0xFF)),
+            Some((0xFFFF_FFF0, 0xFF))
+        );
+        // BIFF5's 16-bit fields claim a grid too.
+        assert_eq!(
+            xls_dimensions(&biff5(0, 0xFFFF, 0, 0xFFFF)),
+            Some((0xFFFF, 0xFFFF))
+        );
+        // A first column past 255, or after the last, reads as 0.
+        assert_eq!(xls_dimensions(&biff8(0, 2, 300, 4)), Some((2, 4)));
+        assert_eq!(xls_dimensions(&biff8(0, 2, 9, 4)), Some((2, 4)));
+        // Empty: no grid.
+        assert_eq!(xls_dimensions(&biff8(7, 0, 0, 0)), Some((1, 1)));
+        // Ends before the start: the reader subtracts unchecked.
+        assert_eq!(xls_dimensions(&biff8(9, 5, 0, 3)), None);
+        assert_eq!(xls_dimensions(&biff8(5, 5, 0, 3)), None);
+        assert_eq!(xls_dimensions(&biff8(0, 5, 3, 3)), None);
+        // Another length: the reader refuses the record.
+        assert_eq!(xls_dimensions(&[1, 2, 3]), Some((0, 0)));
+    }
 }
