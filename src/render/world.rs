@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use typst::diag::{FileError, FileResult};
-use typst::foundations::{Bytes, Datetime, Duration};
+use typst::foundations::{Bytes, Datetime, Duration, IntoValue};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -35,7 +35,7 @@ pub(crate) const MAIN_PATH: &str = "/brief.typ";
 pub(crate) const PORTFOLIO_PATH: &str = "/portfolio.typ";
 
 /// One template file: its bytes and where it came from, for messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct TemplateFile {
     pub bytes: Bytes,
     /// `templates/brief.typ (embedded)` or the real path of an override.
@@ -43,7 +43,7 @@ pub(crate) struct TemplateFile {
 }
 
 /// A template set: the embedded templates, each replaceable by a file of `--templates DIR`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Templates {
     /// Relative path (`parts/table.typ`) → file.
     files: HashMap<String, TemplateFile>,
@@ -264,7 +264,7 @@ impl Engine {
     pub fn with_fonts(templates: Templates, fonts: Fonts) -> Self {
         let book = FontBook::from_fonts(fonts.faces());
         Self {
-            library: LazyHash::new(Library::default()),
+            library: LazyHash::new(host_library()),
             book: LazyHash::new(book),
             fonts,
             templates,
@@ -292,6 +292,15 @@ impl Engine {
             main: file_id(main),
         }
     }
+}
+
+/// The standard library, with the input `document=host`: a template that finds it leaves
+/// the PDF's metadata to [`super::document_info`] (see `brief.typ`), so that no set rule fed
+/// by per-brief values stands in front of the body.
+fn host_library() -> Library {
+    let mut inputs = typst::foundations::Dict::new();
+    inputs.insert("document".into(), "host".into_value());
+    Library::builder().with_inputs(inputs).build()
 }
 
 /// The id of a project path such as `/brief.typ`. Ids are interned for the process's

@@ -245,6 +245,41 @@ fn broken_template_reports_file_line_column() {
 }
 
 #[test]
+fn document_info_element_sets_the_pdf_metadata() {
+    let tmp = scratch("docinfo");
+    let dir = tmp.path();
+    // A template that leaves the metadata to layerbrief, with the fields the brief uses.
+    let (code, err) = build_with_template(
+        dir,
+        "#metadata((title: [Custom *title*], author: (\"A. One\", \"B. Two\"), keywords: \"k1\", description: none, date: datetime(year: 2025, month: 3, day: 4))) <document-info>\n= Brief\nBody.\n",
+    );
+    assert_eq!(code, 0, "{err}");
+    let o = std::process::Command::new("pdfinfo")
+        .arg(dir.join("out/coreweave.pdf"))
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&o.stdout);
+    assert!(info.contains("Title:           Custom title"), "{info}");
+    assert!(info.contains("Author:          A. One, B. Two"), "{info}");
+    assert!(info.contains("Keywords:        k1"), "{info}");
+    assert!(info.contains("CreationDate:    Tue Mar  4"), "{info}");
+
+    // A value of the wrong type is named, with the field.
+    let (code, err) = build_with_template(dir, "#metadata((title: 5)) <document-info>\n= Brief\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("<document-info> metadata: `title` must be a string or content"),
+        "{err}"
+    );
+    let (code, err) = build_with_template(
+        dir,
+        "#metadata((title: \"T\", colour: 1)) <document-info>\n= Brief\n",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`colour` must be one of title,"), "{err}");
+}
+
+#[test]
 fn templates_cannot_read_the_disk() {
     let tmp = scratch("jail");
     let dir = tmp.path();

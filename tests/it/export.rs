@@ -40,4 +40,29 @@ fn stock_typst_compiles_the_same_brief() {
     let stock = pdf_text(&dir.join("proj/stock.pdf"));
     assert!(stock.len() > 20_000);
     assert_eq!(stock, pdf_text(&dir.join("ours/coreweave.pdf")));
+    // The stock compiler sets the PDF's metadata with the template's set rule, layerbrief
+    // from its `<document-info>` element: the same values either way.
+    let info = |pdf: &std::path::Path| {
+        let o = Command::new("pdfinfo").arg(pdf).output().unwrap();
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| {
+                [
+                    "Title:",
+                    "Subject:",
+                    "Keywords:",
+                    "Author:",
+                    "CreationDate:",
+                    "Pages:",
+                ]
+                .iter()
+                .any(|k| l.starts_with(k))
+            })
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    let ours = info(&dir.join("ours/coreweave.pdf"));
+    assert_eq!(ours.len(), 6, "{ours:?}");
+    assert!(ours[0].contains("CoreWeave — 4+1 Layer AI Infrastructure Assessment v1.3"));
+    assert_eq!(info(&dir.join("proj/stock.pdf")), ours);
 }
