@@ -353,18 +353,11 @@ fn rescore_keeps_computed_changes_under_an_override() {
     );
 }
 
-/// `build --watch` of `in` into `out` in the background, with its stderr lines.
-fn watch(dir: &Path) -> (Background, Receiver<String>) {
+/// `build --watch` of `in` into `out` (and `extra`) in the background, with its stderr lines.
+fn watch(dir: &Path, extra: &[&str]) -> (Background, Receiver<String>) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
-        .args([
-            "build",
-            "--watch",
-            "in",
-            "--out",
-            "out",
-            "--pdf-standard",
-            "none",
-        ])
+        .args(["build", "--watch", "in", "--out", "out"])
+        .args(extra)
         .current_dir(dir)
         .stderr(Stdio::piped())
         .spawn()
@@ -404,7 +397,7 @@ fn watch_is_quiet_when_idle_and_rebuilds_once_per_save() {
     let tmp = scratch("watch-idle");
     let dir = tmp.path();
     copies(dir, 1);
-    let (watch, lines) = watch(dir);
+    let (watch, lines) = watch(dir, &["--pdf-standard", "none"]);
     let first = next_status(&lines, Duration::from_secs(180)).expect("no first build");
     assert!(first.contains("1 built"), "{first}");
 
@@ -433,6 +426,70 @@ fn watch_is_quiet_when_idle_and_rebuilds_once_per_save() {
         after.is_empty(),
         "one save, more than one rebuild: {after:?}"
     );
+}
+
+/// A watch keeps its engine and Typst's caches between rebuilds: what it writes must be what a
+/// fresh build writes, and a template saved meanwhile must be used.
+#[test]
+fn warm_watch_rebuilds_match_fresh_builds_and_follow_template_edits() {
+    let tmp = scratch("watch-warm");
+    let dir = tmp.path();
+    copies(dir, 2);
+    std::fs::create_dir_all(dir.join("tpl")).unwrap();
+    let (watch, lines) = watch(dir, &["--templates", "tpl"]);
+    let first = next_status(&lines, Duration::from_secs(180)).expect("no first build");
+    assert!(first.contains("2 built"), "{first}");
+
+    // One paragraph edited: the rebuild reuses the layout of the rest.
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "cw-01");
+    let summary = b.sheet("Summary").rows[1][2].clone();
+    b.set(
+        "Summary",
+        "1",
+        "paragraph",
+        &format!("{summary} An added sentence."),
+    );
+    let temp = b.write_xlsx(&dir.join("in/~saving"));
+    std::fs::rename(&temp, dir.join("in/cw-01.xlsx")).unwrap();
+    let rebuilt = next_status(&lines, Duration::from_secs(180)).expect("no rebuild after a save");
+    assert!(rebuilt.contains("1 built, 1 unchanged"), "{rebuilt}");
+    let o = run(
+        &["build", "in/cw-01.xlsx", "--out", "fresh", "--force"],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let warm = std::fs::read(dir.join("out/cw-01.pdf")).unwrap();
+    assert_eq!(warm, std::fs::read(dir.join("fresh/cw-01.pdf")).unwrap());
+    let text = String::from_utf8_lossy(
+        &Command::new("pdftotext")
+            .args([dir.join("out/cw-01.pdf").to_str().unwrap(), "-"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    assert!(text.contains("An added sentence."), "{text}");
+
+    // A template saved: both briefs are rebuilt with it.
+    std::fs::write(
+        dir.join("tpl/brief.typ"),
+        "#let data = json(\"/data.json\")\n#metadata((title: data.assessment.vendor)) <document-info>\n= Swapped template for #data.assessment.id\n",
+    )
+    .unwrap();
+    let swapped =
+        next_status(&lines, Duration::from_secs(180)).expect("no rebuild after a template save");
+    drop(watch);
+    assert!(swapped.contains("2 built"), "{swapped}");
+    let text = String::from_utf8_lossy(
+        &Command::new("pdftotext")
+            .args([dir.join("out/cw-00.pdf").to_str().unwrap(), "-"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    assert!(text.contains("Swapped template for cw-00"), "{text}");
 }
 
 #[test]

@@ -68,6 +68,7 @@ pub(super) fn brief_config(
             .typeset
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        keep_cached: batch::KEEP_CACHED,
     };
     Ok((config, errors))
 }
@@ -85,12 +86,39 @@ pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
     Ok(found.max(batch_outcome(&summary)))
 }
 
-/// One build of `args` with progress as plain lines: its exit status and summary line.
-fn once(args: &BuildArgs) -> Result<(Outcome, String), Fatal> {
+/// What a watch keeps between rebuilds: the engine (fonts, library, parsed templates) and,
+/// process-wide, Typst's caches. A new engine only when the templates changed.
+struct Warm {
+    engine: Engine,
+    limits: Limits,
+}
+
+/// Briefs whose layout a watch keeps cached at most: every brief of a folder up to this size.
+const WATCH_KEEP_CACHED: usize = 64;
+
+/// One build of `args` with progress as plain lines, reusing `warm`: its exit status and
+/// summary line. The time in the line runs from this call (the rebuild's start) to the end.
+fn once(args: &BuildArgs, warm: &mut Option<Warm>) -> Result<(Outcome, String), Fatal> {
+    let started = std::time::Instant::now();
     let (mut config, errors) = config(args)?;
     let found = report_input_errors(&errors);
-    let (engine, limits) = engine(&args.brief, Reading::new(&args.read)?)?;
-    config.limits = limits;
-    let summary = batch::build(&engine, &config, &Reporter::new(0));
+    let templates = load_templates(args.brief.typeset.templates.as_ref())?;
+    let warm = match warm.take() {
+        Some(w) if *w.engine.templates() == templates => warm.insert(w),
+        _ => {
+            let reading = Reading::new(&args.read)?;
+            warm.insert(Warm {
+                engine: Engine::with_fonts(templates, reading.fonts),
+                limits: reading.limits,
+            })
+        }
+    };
+    config.limits = warm.limits;
+    config.keep_cached = config
+        .files
+        .len()
+        .clamp(batch::KEEP_CACHED, WATCH_KEEP_CACHED);
+    let mut summary = batch::build(&warm.engine, &config, &Reporter::new(0));
+    summary.secs = started.elapsed().as_secs_f64();
     Ok((found.max(batch_outcome(&summary)), summary.line()))
 }

@@ -137,7 +137,8 @@ pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
     }
     eprintln!("watching {} (Ctrl-C to stop)", watched.join(", "));
     let stamp = || chrono::Local::now().format("%H:%M:%S");
-    let (_, line) = once(args)?;
+    let mut warm = None;
+    let (_, line) = once(args, &mut warm)?;
     eprintln!("[{}] {line}", stamp());
     loop {
         // Wait for a change that matters.
@@ -161,7 +162,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
                 Err(RecvTimeoutError::Disconnected) => return Ok(Outcome::Ok),
             }
         }
-        match once(args) {
+        match once(args, &mut warm) {
             Ok((_, line)) => eprintln!("[{}] {line}", stamp()),
             Err(Fatal(msg)) => eprintln!("[{}] error: {msg}", stamp()),
         }
