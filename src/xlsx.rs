@@ -155,3 +155,79 @@ mod tests {
         assert_eq!(excel_type("May 29 2026"), Typed::Text("May 29 2026"));
     }
 }
+
+/// How [`variant`] changes the texts of an assessment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prose {
+    /// The words of every narrative, summary, cell and note text shuffled (by the seed).
+    Shuffled,
+    /// Every text as it is; the vendor's name numbered too.
+    Same,
+    /// The texts of seed 0, but for the first one, shuffled by the seed: one edited paragraph.
+    EditOne,
+}
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn new(copy: usize, seed: u64) -> Self {
+        Rng(0x9E37_79B9_7F4A_7C15 ^ (copy as u64 + 1) ^ seed.wrapping_mul(0xA24B_AED4_963E_E407))
+    }
+
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+}
+
+fn shuffle_words(text: &str, rng: &mut Rng) -> String {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    for i in (1..words.len()).rev() {
+        let j = (rng.next() % (i as u64 + 1)) as usize;
+        words.swap(i, j);
+    }
+    words.join(" ")
+}
+
+/// Copy number `copy` of the assessment `base` for benchmarks: its own id (`cw-007`) and its
+/// texts changed as `prose` says, repeatably for a given seed. The version history's texts
+/// stay as they are.
+pub fn variant(base: &[TextSheet], copy: usize, seed: u64, prose: Prose) -> Vec<TextSheet> {
+    let mut rng = Rng::new(copy, if prose == Prose::EditOne { 0 } else { seed });
+    // The edited text: the rest stays as seed 0 wrote it.
+    let mut edit = (prose == Prose::EditOne).then(|| Rng::new(copy, seed));
+    let mut sheets = base.to_vec();
+    for sheet in &mut sheets {
+        let Some(header) = sheet.rows.first().cloned() else {
+            continue;
+        };
+        for row in sheet.rows.iter_mut().skip(1) {
+            for (c, h) in header.iter().enumerate() {
+                let text = matches!(h.as_str(), "narrative" | "paragraph" | "text" | "note_text");
+                if text
+                    && prose != Prose::Same
+                    && sheet.name != "History"
+                    && c < row.len()
+                    && !row[c].is_empty()
+                {
+                    let shuffled = shuffle_words(&row[c], &mut rng);
+                    row[c] = match edit.take() {
+                        Some(mut other) => shuffle_words(&row[c], &mut other),
+                        None => shuffled,
+                    };
+                }
+            }
+            if sheet.name == "Assessment" && row.len() > 1 {
+                if row[0] == "assessment_id" {
+                    row[1] = format!("cw-{copy:03}");
+                } else if row[0] == "vendor" && prose == Prose::Same {
+                    row[1] = format!("{} {copy:03}", row[1]);
+                }
+            }
+        }
+    }
+    sheets
+}
