@@ -27,7 +27,7 @@ use serde_json::json;
 
 use crate::load::{self, Limits};
 use crate::manifest::{self, KeyBuilder, Manifest, Store};
-use crate::output::{output_name, remove_stale_temps, write_atomic};
+use crate::output::{output_name, remove_stale_temps, write_atomic_stamped};
 use crate::pipeline::{prepare_bytes, Prepared, Under};
 use crate::render::{self, Engine, RenderOptions};
 use crate::ruleset::Ruleset;
@@ -142,10 +142,12 @@ pub(crate) fn shard(files: &[PathBuf], k: u32, n: u32) -> Vec<PathBuf> {
 /// waits inside one brief steals other briefs, nesting them on its stack: every brief in
 /// flight at once, memory growing with the batch. Plain threads wait instead, so at most
 /// `workers` briefs are in flight and memory stays flat.
+///
+/// `f` also learns whether items were still waiting when it took this one.
 fn run_workers<T: Send, R: Send>(
     items: Vec<T>,
     workers: usize,
-    f: impl Fn(T) -> R + Sync,
+    f: impl Fn(T, bool) -> R + Sync,
 ) -> Vec<R> {
     let n = items.len();
     let queue = std::sync::Mutex::new(items.into_iter().enumerate());
@@ -153,9 +155,13 @@ fn run_workers<T: Send, R: Send>(
     std::thread::scope(|s| {
         for _ in 0..workers.clamp(1, n.max(1)) {
             s.spawn(|| loop {
-                let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                let (next, more) = {
+                    let mut q = queue.lock().unwrap_or_else(|e| e.into_inner());
+                    let next = q.next();
+                    (next, q.len() > 0)
+                };
                 let Some((i, item)) = next else { break };
-                let r = f(item);
+                let r = f(item, more);
                 done.lock().unwrap_or_else(|e| e.into_inner()).push((i, r));
             });
         }
@@ -265,8 +271,14 @@ pub(crate) fn build(engine: &Engine, config: &BuildConfig, reporter: &Reporter) 
     let ready = claim(prepared, &mut results, reporter);
     clean_up(config, &manifest, &ready, reporter);
     let manifest_error = Mutex::new(None);
-    let landed = run_workers(ready, config.jobs, |r| {
+    let landed = run_workers(ready, config.jobs, |r, more| {
         let mut landed = render_one(engine, config, r);
+        // Bounds Typst's caches while briefs follow. After the last one it is the caller's
+        // to do, once its result is out (a watch, after its status line; a one-shot build
+        // exits instead).
+        if more {
+            comemo::evict(config.keep_cached);
+        }
         if let Some((k, e)) = landed.entry.take() {
             if let Err(e) = store.update(|m| {
                 m.briefs.insert(k, e);
@@ -493,7 +505,6 @@ fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Landed {
         log.push_str(&format!("{w}\n"));
     }
     let rendered = render::render(engine, &r.prepared.scored, &config.render);
-    comemo::evict(config.keep_cached);
     let doc = match rendered {
         Ok(doc) => doc,
         Err(e) => {
@@ -507,13 +518,16 @@ fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Landed {
     for w in &doc.warnings {
         log.push_str(&format!("{w}\n  --> {}\n", r.source.display()));
     }
-    if let Err(e) = write_atomic(&r.target, &doc.pdf) {
-        log.push_str(&format!(
-            "error: {}: cannot write ({e})\n",
-            r.target.display()
-        ));
-        return Landed::failed(r.source, log);
-    }
+    let written = match write_atomic_stamped(&r.target, &doc.pdf) {
+        Ok(stamp) => stamp,
+        Err(e) => {
+            log.push_str(&format!(
+                "error: {}: cannot write ({e})\n",
+                r.target.display()
+            ));
+            return Landed::failed(r.source, log);
+        }
+    };
     let secs = t0.elapsed().as_secs_f64();
     log.push_str(&format!(
         "built {} ({} pages, {} KiB, {secs:.2} s)\n",
@@ -525,6 +539,7 @@ fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Landed {
         key: r.key,
         output: r.name,
         pdf_sha256: manifest::sha256_hex(&doc.pdf),
+        written,
     };
     let status = BriefStatus::Built {
         pages: doc.pages,

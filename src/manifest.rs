@@ -33,6 +33,9 @@ pub struct Entry {
     pub output: PathBuf,
     /// SHA-256 of the PDF's bytes.
     pub pdf_sha256: String,
+    /// The PDF file as written: while it still has this stamp, its hash is not read again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub written: Option<crate::output::FileStamp>,
 }
 
 /// Entries by workbook (canonical path).
@@ -153,7 +156,11 @@ impl Manifest {
         if e.key != key {
             return None;
         }
-        let bytes = std::fs::read(out.join(&e.output)).ok()?;
+        let pdf = out.join(&e.output);
+        if e.written.is_some() && e.written == crate::output::FileStamp::of(&pdf) {
+            return Some(e);
+        }
+        let bytes = std::fs::read(pdf).ok()?;
         (sha256_hex(&bytes) == e.pdf_sha256).then_some(e)
     }
 }
@@ -199,6 +206,7 @@ mod tests {
                 key: "k".into(),
                 output: "a.pdf".into(),
                 pdf_sha256: sha256_hex(b"pdf"),
+                written: None,
             },
         );
         m.save(&p).unwrap();
@@ -208,6 +216,17 @@ mod tests {
         assert!(back.is_fresh("a.xlsx", "other", dir).is_none());
         std::fs::write(dir.join("a.pdf"), b"edited").unwrap();
         assert!(back.is_fresh("a.xlsx", "k", dir).is_none());
+
+        // With the stamp of the file as written, a later edit of the same size still shows.
+        let stamp = crate::output::write_atomic_stamped(&dir.join("a.pdf"), b"pdf").unwrap();
+        assert!(stamp.is_some());
+        let mut m = back.clone();
+        m.briefs.get_mut("a.xlsx").unwrap().written = stamp;
+        assert!(m.is_fresh("a.xlsx", "k", dir).is_some());
+        // Change times tick with the file system's clock (a few ms on Linux).
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        std::fs::write(dir.join("a.pdf"), b"pdX").unwrap();
+        assert!(m.is_fresh("a.xlsx", "k", dir).is_none());
     }
 
     fn entry(key: &str) -> Entry {
@@ -215,6 +234,7 @@ mod tests {
             key: key.into(),
             output: format!("{key}.pdf").into(),
             pdf_sha256: sha256_hex(key.as_bytes()),
+            written: None,
         }
     }
 

@@ -23,6 +23,12 @@ pub const RESERVED_PREFIX: &str = ".layerbrief-";
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    write_atomic_stamped(path, bytes).map(|_| ())
+}
+
+/// [`write_atomic`], and the stamp of the file written: `None` when another process replaced
+/// it between our rename and our look at it, or the platform has no stamps.
+pub fn write_atomic_stamped(path: &Path, bytes: &[u8]) -> std::io::Result<Option<FileStamp>> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -41,12 +47,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = f.try_lock();
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        let ours = FileStamp::from_metadata(&f.metadata()?);
+        std::fs::rename(&tmp, path)?;
+        // The renamed file keeps its inode and size; its change time is the rename's.
+        let now = FileStamp::of(path);
+        Ok(now.filter(|n| ours.is_some_and(|o| o.ino == n.ino && o.len == n.len)))
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A file as it sits on disk: size, inode and status-change time. Writing to the file,
+/// renaming another over it, touching it or changing its mode all change the change time,
+/// which no tool can set back; so while a stamp holds, the file is the one stamped, and its
+/// bytes need not be read again to know it. A copy elsewhere has another stamp. (Change times
+/// tick with the file system's clock, every few milliseconds on Linux: a change made within
+/// the same tick as the write would go unseen.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileStamp {
+    len: u64,
+    ino: u64,
+    ctime: i64,
+    ctime_nsec: i64,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path` now (links followed), if it exists.
+    pub fn of(path: &Path) -> Option<Self> {
+        Self::from_metadata(&std::fs::metadata(path).ok()?)
+    }
+
+    #[cfg(unix)]
+    fn from_metadata(m: &std::fs::Metadata) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Self {
+            len: m.len(),
+            ino: m.ino(),
+            ctime: m.ctime(),
+            ctime_nsec: m.ctime_nsec(),
+        })
+    }
+
+    #[cfg(not(unix))]
+    fn from_metadata(_: &std::fs::Metadata) -> Option<Self> {
+        None
+    }
 }
 
 /// The writing process of a temporary file of ours (`.{name}.{pid}.tmp`, where `name` is a

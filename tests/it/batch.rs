@@ -56,6 +56,24 @@ fn incremental_builds_rebuild_only_what_changed() {
     // A PDF deleted or edited by hand is rebuilt; a corrupt manifest means a full rebuild.
     std::fs::remove_file(dir.join("out/cw-02.pdf")).unwrap();
     starts(&build(dir, &[]), "1 built, 2 unchanged, 0 failed");
+    // Edited in place, its size kept: the file's stamp changes, and its hash tells.
+    let pdf = dir.join("out/cw-00.pdf");
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x20;
+    std::fs::write(&pdf, &bytes).unwrap();
+    starts(&build(dir, &[]), "1 built, 2 unchanged, 0 failed");
+    // The folder copied elsewhere: every stamp differs, every hash holds.
+    std::fs::create_dir_all(dir.join("copy")).unwrap();
+    for f in std::fs::read_dir(dir.join("out")).unwrap() {
+        let f = f.unwrap().path();
+        std::fs::copy(&f, dir.join("copy").join(f.file_name().unwrap())).unwrap();
+    }
+    let o = run(&["build", "in", "--out", "copy"], dir);
+    starts(
+        stderr(&o).lines().last().unwrap_or_default(),
+        "0 built, 3 unchanged, 0 failed",
+    );
     std::fs::write(
         dir.join("out/.layerbrief-manifest.json"),
         b"{\"format\": 1, \"briefs\": [",

@@ -91,6 +91,15 @@ pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
 struct Warm {
     engine: Engine,
     limits: Limits,
+    /// Briefs whose layout stays in Typst's caches (see [`batch::KEEP_CACHED`]).
+    keep_cached: usize,
+}
+
+impl Warm {
+    /// Bounds Typst's caches after a rebuild, once its result is out.
+    fn settle(&self) {
+        comemo::evict(self.keep_cached);
+    }
 }
 
 /// Briefs whose layout a watch keeps cached at most: every brief of a folder up to this size.
@@ -110,14 +119,16 @@ fn once(args: &BuildArgs, warm: &mut Option<Warm>) -> Result<(Outcome, String), 
             warm.insert(Warm {
                 engine: Engine::with_fonts(templates, reading.fonts),
                 limits: reading.limits,
+                keep_cached: batch::KEEP_CACHED,
             })
         }
     };
     config.limits = warm.limits;
-    config.keep_cached = config
+    warm.keep_cached = config
         .files
         .len()
         .clamp(batch::KEEP_CACHED, WATCH_KEEP_CACHED);
+    config.keep_cached = warm.keep_cached;
     let mut summary = batch::build(&warm.engine, &config, &Reporter::new(0));
     summary.secs = started.elapsed().as_secs_f64();
     Ok((found.max(batch_outcome(&summary)), summary.line()))

@@ -18,7 +18,14 @@ use std::time::{Duration, Instant};
 use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
-use super::once;
+use super::{once, Warm};
+
+/// Evicts what Typst's caches may no longer keep, after the status line is out.
+fn settle(warm: &Option<Warm>) {
+    if let Some(w) = warm {
+        w.settle();
+    }
+}
 use crate::cli::BuildArgs;
 use crate::commands::{Fatal, Outcome};
 use crate::inputs::{self, is_scratch_file};
@@ -140,6 +147,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
     let mut warm = None;
     let (_, line) = once(args, &mut warm)?;
     eprintln!("[{}] {line}", stamp());
+    settle(&warm);
     loop {
         // Wait for a change that matters.
         let Ok(event) = rx.recv() else {
@@ -166,6 +174,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
             Ok((_, line)) => eprintln!("[{}] {line}", stamp()),
             Err(Fatal(msg)) => eprintln!("[{}] error: {msg}", stamp()),
         }
+        settle(&warm);
     }
 }
 
