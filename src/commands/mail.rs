@@ -26,7 +26,9 @@ use super::build::engine;
 use super::{batch_outcome, report_input_errors, Fatal, Outcome, Reading};
 use crate::batch::{self, BriefStatus, Reporter};
 use crate::cli::MailArgs;
-use crate::mail::{self, address_key, Composed, History, Recipients, SendError, Sent, SentLog};
+use crate::mail::{
+    self, address_key, Composed, History, Recipients, SendError, SendingLock, Sent, SentLog,
+};
 use crate::manifest::sha256_hex;
 use crate::output::write_atomic;
 use crate::pipeline::{prepare, Under};
@@ -107,6 +109,11 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     )?;
     let mut outcome = report_input_errors(&errors);
     let log_path = config.out.join(mail::SENT_LOG);
+    // Sending runs into one folder take turns, from reading the log to the last delivery.
+    let _sending = match settings.transport {
+        Some(_) => Some(SendingLock::take(&log_path).map_err(Fatal)?),
+        None => None,
+    };
     let mut log = match SentLog::load(&log_path) {
         Ok(log) => log,
         Err(e) if settings.transport.is_some() => {

@@ -133,3 +133,37 @@ impl SentLog {
 pub fn now_rfc3339() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+/// The lock a sending run holds on an output folder: `.layerbrief-sent.lock`, beside the log.
+/// Held from before the sent log is read until the run ends, so two `mail --send` runs into
+/// one folder take turns: the second reads what the first sent and sends none of it again.
+/// Released when dropped (or when the process ends, however it ends).
+pub struct SendingLock {
+    _file: std::fs::File,
+}
+
+impl SendingLock {
+    /// Takes the lock of the folder of `log`, waiting for a run that holds it (and saying
+    /// so). A file system without locks gets no exclusion, as before.
+    pub fn take(log: &Path) -> Result<Self, String> {
+        let path = log.with_extension("lock");
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Err(std::fs::TryLockError::WouldBlock) = file.try_lock() {
+            eprintln!(
+                "waiting for another `mail --send` into {} to finish",
+                path.parent().unwrap_or(Path::new(".")).display()
+            );
+            let _ = file.lock();
+        }
+        Ok(Self { _file: file })
+    }
+}

@@ -31,7 +31,7 @@ use sha2::{Digest, Sha256};
 mod log;
 mod smtp;
 
-pub use log::{now_rfc3339, History, Sent, SentLog, SentTo};
+pub use log::{now_rfc3339, History, SendingLock, Sent, SentLog, SentTo};
 pub use smtp::{send_to, transport, SendError};
 
 use crate::model::{date_long, RecipientKind};

@@ -427,6 +427,45 @@ fn sends_once_resends_on_request_and_keeps_bcc_out_of_sent_headers() {
 }
 
 #[test]
+fn two_sending_runs_at_once_deliver_each_message_once() {
+    let tmp = scratch("smtp-twice");
+    let dir = tmp.path();
+    let server = smtpd(dir, "mail", &[]);
+    for i in 0..3 {
+        let mut b = with_distribution(&[("Ana Buyer", "ana@client.example", "to")]);
+        b.set("Assessment", "assessment_id", "value", &format!("cw-{i}"));
+        b.write_xlsx(&dir.join(format!("in/cw-{i}.xlsx")));
+    }
+    let url = server.url();
+    let start = || {
+        Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+            .args(["mail", "in", "--send", "--smtp", &url])
+            .args(["--from", "Keith Townsend <keith@example.com>"])
+            .current_dir(dir)
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (start(), start());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    for o in [&a, &b] {
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(o));
+    }
+    // Three briefs, one recipient: three deliveries in all, whichever run made them.
+    assert_eq!(server.received().len(), 3, "{}\n{}", stderr(&a), stderr(&b));
+    let log = sent_log(dir);
+    let text = log.to_string();
+    for i in 0..3 {
+        assert!(
+            text.contains(&format!("\"cw-{i}\"")),
+            "cw-{i} missing: {log}"
+        );
+    }
+    let both = stderr(&a) + &stderr(&b);
+    assert_eq!(both.matches("already sent").count(), 3, "{both}");
+}
+
+#[test]
 fn a_refused_recipient_does_not_hold_back_the_others() {
     let tmp = scratch("smtp-550");
     let dir = tmp.path();
