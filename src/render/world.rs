@@ -221,7 +221,17 @@ fn special_kind(kind: &std::fs::FileType) -> &'static str {
 /// file opened is that same file (not swapped for another in between).
 fn read_checked(real: &Path, meta: &std::fs::Metadata) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let mut f = std::fs::File::open(real)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // A FIFO swapped in after the check must not block the open: it is opened without
+    // waiting for a writer, then refused below as not the file checked. (On a regular file
+    // the flag changes nothing.)
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let mut f = options.open(real)?;
     let opened = f.metadata()?;
     #[cfg(unix)]
     let same = {
@@ -405,5 +415,35 @@ impl World for BriefWorld<'_> {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         Some(self.today)
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// The race the open closes: a file checked as regular, then swapped for a FIFO before
+    /// it is opened. Without a writer, a plain open of the FIFO would wait forever.
+    #[test]
+    fn a_fifo_swapped_in_after_the_check_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("brief.typ");
+        std::fs::write(&path, "= Brief").unwrap();
+        let checked = std::fs::metadata(&path).unwrap();
+        assert_eq!(read_checked(&path, &checked).unwrap(), b"= Brief");
+
+        std::fs::remove_file(&path).unwrap();
+        let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path; mkfifo only creates a file.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(read_checked(&path, &checked).map(|_| ()));
+        });
+        let result = rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("opening the FIFO blocked");
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("changed while it was read"), "{err}");
     }
 }
