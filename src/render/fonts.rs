@@ -23,7 +23,7 @@ pub struct Fonts {
     fonts: Vec<Font>,
     /// Each file: its name (for `export-typst`) and bytes.
     files: Vec<(String, Bytes)>,
-    digest: String,
+    digest: std::sync::OnceLock<String>,
 }
 
 impl std::fmt::Debug for Fonts {
@@ -78,12 +78,6 @@ impl Fonts {
     }
 
     fn from_files(files: Vec<(String, Bytes)>) -> Self {
-        let mut h = Sha256::new();
-        for (name, bytes) in &files {
-            h.update(name.as_bytes());
-            h.update([0]);
-            h.update(bytes.as_slice());
-        }
         let fonts = files
             .iter()
             .flat_map(|(_, bytes)| Font::iter(bytes.clone()))
@@ -91,7 +85,7 @@ impl Fonts {
         Self {
             fonts,
             files,
-            digest: format!("{:x}", h.finalize()),
+            digest: std::sync::OnceLock::new(),
         }
     }
 
@@ -105,9 +99,18 @@ impl Fonts {
         &self.files
     }
 
-    /// A digest of every font file, so a build manifest can tell when fonts change.
+    /// A digest of every font file, so a build manifest can tell when fonts change. Computed
+    /// when first asked for: commands that only check workbooks never need it.
     pub(crate) fn digest(&self) -> &str {
-        &self.digest
+        self.digest.get_or_init(|| {
+            let mut h = Sha256::new();
+            for (name, bytes) in &self.files {
+                h.update(name.as_bytes());
+                h.update([0]);
+                h.update(bytes.as_slice());
+            }
+            format!("{:x}", h.finalize())
+        })
     }
 
     /// Whether some font has a glyph for `c`, or `c` needs none (spaces, line breaks and the
