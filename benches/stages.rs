@@ -12,7 +12,7 @@ use layerbrief::model::Assessment;
 use layerbrief::render::{self, Engine, RenderOptions, Templates};
 use layerbrief::score::{score, Scored};
 use layerbrief::validate::validate;
-use layerbrief::xlsx::{sheets_from_csv_dir, variant, workbook_bytes, Prose};
+use layerbrief::xlsx::{sheets_from_csv_dir, variant, workbook_bytes, Prose, TextSheet};
 
 fn main() {
     divan::main();
@@ -20,6 +20,15 @@ fn main() {
 
 fn coreweave_bytes() -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("inputs/coreweave.xlsx")).unwrap()
+}
+
+/// The CoreWeave assessment's sheets, read once from the fixture CSVs.
+fn coreweave_sheets() -> &'static [TextSheet] {
+    static S: OnceLock<Vec<TextSheet>> = OnceLock::new();
+    S.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/coreweave");
+        sheets_from_csv_dir(&dir).unwrap()
+    })
 }
 
 fn workbook() -> &'static Workbook {
@@ -64,8 +73,7 @@ fn score_assessment() -> Scored {
 fn distinct_scored() -> Scored {
     static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/coreweave");
-    let sheets = variant(&sheets_from_csv_dir(&dir).unwrap(), 0, n, Prose::Shuffled);
+    let sheets = variant(coreweave_sheets(), 0, n, Prose::Shuffled);
     let wb = load_bytes(Path::new("copy.xlsx"), workbook_bytes(&sheets).unwrap()).unwrap();
     score(
         &validate(&wb).unwrap().assessment,
@@ -88,8 +96,7 @@ fn pdf_export(bencher: divan::Bencher) {
 
 /// A workbook with 5,000 component rows, typed as Excel types them.
 fn big_workbook() -> Vec<u8> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/coreweave");
-    let mut sheets = sheets_from_csv_dir(&dir).unwrap();
+    let mut sheets = coreweave_sheets().to_vec();
     let rows = &mut sheets
         .iter_mut()
         .find(|s| s.name == "Components")

@@ -504,15 +504,14 @@ fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Landed {
     for w in &r.prepared.warnings {
         log.push_str(&format!("{w}\n"));
     }
-    let rendered = render::render(engine, &r.prepared.scored, &config.render);
-    let doc = match rendered {
+    let doc = match render::render(engine, &r.prepared.scored, &config.render) {
         Ok(doc) => doc,
         Err(e) => {
-            log.push_str(&format!(
-                "{e}\n{}: not built (typesetting failed)\n",
+            let why = format!(
+                "{e}\n{}: not built (typesetting failed)",
                 r.source.display()
-            ));
-            return Landed::failed(r.source, log);
+            );
+            return Landed::failed(r.source, log, &why);
         }
     };
     for w in &doc.warnings {
@@ -521,11 +520,8 @@ fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Landed {
     let written = match write_atomic_stamped(&r.target, &doc.pdf) {
         Ok(stamp) => stamp,
         Err(e) => {
-            log.push_str(&format!(
-                "error: {}: cannot write ({e})\n",
-                r.target.display()
-            ));
-            return Landed::failed(r.source, log);
+            let why = format!("error: {}: cannot write ({e})", r.target.display());
+            return Landed::failed(r.source, log, &why);
         }
     };
     let secs = t0.elapsed().as_secs_f64();
@@ -554,7 +550,10 @@ fn render_one(engine: &Engine, config: &BuildConfig, r: Ready) -> Landed {
 }
 
 impl Landed {
-    fn failed(source: PathBuf, log: String) -> Self {
+    /// A brief that did not land: `log` so far, then `why`.
+    fn failed(source: PathBuf, mut log: String, why: &str) -> Self {
+        log.push_str(why);
+        log.push('\n');
         Self {
             result: BriefResult::new(source, None, BriefStatus::Failed),
             entry: None,

@@ -90,15 +90,7 @@ impl Store {
     /// atomically if it changed. Returns whether it was written.
     pub fn update(&self, change: impl FnOnce(&mut Manifest)) -> std::io::Result<bool> {
         let _threads = self.threads.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(dir) = self.path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
-        }
-        let lock = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(lock_path(&self.path))?;
+        let lock = crate::output::open_lock_file(&lock_path(&self.path))?;
         // Released when `lock` is dropped, after the write. A file system without locks
         // still gets this build's changes, serialized by `threads`.
         let _ = lock.lock();

@@ -59,6 +59,20 @@ pub fn write_atomic_stamped(path: &Path, bytes: &[u8]) -> std::io::Result<Option
     result
 }
 
+/// Opens (creating it and its folder) the lock file `path`, for `File::lock`: a file of ours
+/// that is never written, only held.
+pub fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
 /// A file as it sits on disk: size, inode and status-change time. Writing to the file,
 /// renaming another over it, touching it or changing its mode all change the change time,
 /// which no tool can set back; so while a stamp holds, the file is the one stamped, and its

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::output::write_atomic;
+use crate::output::{open_lock_file, write_atomic};
 
 /// Recipient addresses of one delivery, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -147,16 +147,7 @@ impl SendingLock {
     /// so). A file system without locks gets no exclusion, as before.
     pub fn take(log: &Path) -> Result<Self, String> {
         let path = log.with_extension("lock");
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = open_lock_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         if let Err(std::fs::TryLockError::WouldBlock) = file.try_lock() {
             eprintln!(
                 "waiting for another `mail --send` into {} to finish",

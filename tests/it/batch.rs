@@ -479,14 +479,7 @@ fn warm_watch_rebuilds_match_fresh_builds_and_follow_template_edits() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let warm = std::fs::read(dir.join("out/cw-01.pdf")).unwrap();
     assert_eq!(warm, std::fs::read(dir.join("fresh/cw-01.pdf")).unwrap());
-    let text = String::from_utf8_lossy(
-        &Command::new("pdftotext")
-            .args([dir.join("out/cw-01.pdf").to_str().unwrap(), "-"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .into_owned();
+    let text = pdf_text(&dir.join("out/cw-01.pdf"));
     assert!(text.contains("An added sentence."), "{text}");
 
     // A template saved: both briefs are rebuilt with it.
@@ -499,14 +492,7 @@ fn warm_watch_rebuilds_match_fresh_builds_and_follow_template_edits() {
         next_status(&lines, Duration::from_secs(180)).expect("no rebuild after a template save");
     drop(watch);
     assert!(swapped.contains("2 built"), "{swapped}");
-    let text = String::from_utf8_lossy(
-        &Command::new("pdftotext")
-            .args([dir.join("out/cw-00.pdf").to_str().unwrap(), "-"])
-            .output()
-            .unwrap()
-            .stdout,
-    )
-    .into_owned();
+    let text = pdf_text(&dir.join("out/cw-00.pdf"));
     assert!(text.contains("Swapped template for cw-00"), "{text}");
 }
 

@@ -254,11 +254,10 @@ fn document_info_element_sets_the_pdf_metadata() {
         "#metadata((title: [Custom *title*], author: (\"A. One\", \"B. Two\"), keywords: \"k1\", description: none, date: datetime(year: 2025, month: 3, day: 4))) <document-info>\n= Brief\nBody.\n",
     );
     assert_eq!(code, 0, "{err}");
-    let o = std::process::Command::new("pdfinfo")
-        .arg(dir.join("out/coreweave.pdf"))
-        .output()
-        .unwrap();
-    let info = String::from_utf8_lossy(&o.stdout);
+    let (_, info) = tool(
+        "pdfinfo",
+        &[dir.join("out/coreweave.pdf").to_str().unwrap()],
+    );
     assert!(info.contains("Title:           Custom title"), "{info}");
     assert!(info.contains("Author:          A. One, B. Two"), "{info}");
     assert!(info.contains("Keywords:        k1"), "{info}");

@@ -4,14 +4,6 @@ use std::process::Command;
 
 use crate::common::*;
 
-fn pdf_text(path: &std::path::Path) -> String {
-    let o = Command::new("pdftotext")
-        .args([path.to_str().unwrap(), "-"])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 #[test]
 fn stock_typst_compiles_the_same_brief() {
     let tmp = scratch("export");

@@ -91,15 +91,9 @@ pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
 struct Warm {
     engine: Engine,
     limits: Limits,
-    /// Briefs whose layout stays in Typst's caches (see [`batch::KEEP_CACHED`]).
+    /// Briefs whose layout stays in Typst's caches (see [`batch::KEEP_CACHED`]): every brief
+    /// of the last rebuild's folder, up to [`WATCH_KEEP_CACHED`].
     keep_cached: usize,
-}
-
-impl Warm {
-    /// Bounds Typst's caches after a rebuild, once its result is out.
-    fn settle(&self) {
-        comemo::evict(self.keep_cached);
-    }
 }
 
 /// Briefs whose layout a watch keeps cached at most: every brief of a folder up to this size.
@@ -111,24 +105,26 @@ fn once(args: &BuildArgs, warm: &mut Option<Warm>) -> Result<(Outcome, String), 
     let started = std::time::Instant::now();
     let (mut config, errors) = config(args)?;
     let found = report_input_errors(&errors);
+    config.keep_cached = config
+        .files
+        .len()
+        .clamp(batch::KEEP_CACHED, WATCH_KEEP_CACHED);
     let templates = load_templates(args.brief.typeset.templates.as_ref())?;
     let warm = match warm.take() {
-        Some(w) if *w.engine.templates() == templates => warm.insert(w),
+        Some(mut w) if *w.engine.templates() == templates => {
+            w.keep_cached = config.keep_cached;
+            warm.insert(w)
+        }
         _ => {
             let reading = Reading::new(&args.read)?;
             warm.insert(Warm {
                 engine: Engine::with_fonts(templates, reading.fonts),
                 limits: reading.limits,
-                keep_cached: batch::KEEP_CACHED,
+                keep_cached: config.keep_cached,
             })
         }
     };
     config.limits = warm.limits;
-    warm.keep_cached = config
-        .files
-        .len()
-        .clamp(batch::KEEP_CACHED, WATCH_KEEP_CACHED);
-    config.keep_cached = warm.keep_cached;
     let mut summary = batch::build(&warm.engine, &config, &Reporter::new(0));
     summary.secs = started.elapsed().as_secs_f64();
     Ok((found.max(batch_outcome(&summary)), summary.line()))

@@ -19,17 +19,17 @@ use notify::event::ModifyKind;
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
 use super::{once, Warm};
-
-/// Evicts what Typst's caches may no longer keep, after the status line is out.
-fn settle(warm: &Option<Warm>) {
-    if let Some(w) = warm {
-        w.settle();
-    }
-}
 use crate::cli::BuildArgs;
 use crate::commands::{Fatal, Outcome};
 use crate::inputs::{self, is_scratch_file};
 use crate::load::WORKBOOK_EXTENSIONS;
+
+/// Bounds Typst's caches after a rebuild, once its status line is out.
+fn settle(warm: &Option<Warm>) {
+    if let Some(w) = warm {
+        comemo::evict(w.keep_cached);
+    }
+}
 
 /// How long a burst of events must be quiet before the rebuild starts.
 const SETTLE: Duration = Duration::from_millis(300);
