@@ -7,12 +7,12 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
+use fixture_writer::{sheets_from_csv_dir, variant, workbook_bytes, Prose, TextSheet};
 use layerbrief::load::{load_bytes, Workbook};
 use layerbrief::model::Assessment;
 use layerbrief::render::{self, Engine, RenderOptions, Templates};
 use layerbrief::score::{score, Scored};
 use layerbrief::validate::validate;
-use layerbrief::xlsx::{sheets_from_csv_dir, variant, workbook_bytes, Prose, TextSheet};
 
 fn main() {
     divan::main();
@@ -43,7 +43,12 @@ fn assessment() -> &'static Assessment {
 
 fn scored() -> &'static Scored {
     static S: OnceLock<Scored> = OnceLock::new();
-    S.get_or_init(|| score(assessment(), layerbrief::ruleset::find("v1.3").unwrap()))
+    S.get_or_init(|| {
+        score(
+            assessment(),
+            layerbrief::model::ruleset::find("v1.3").unwrap(),
+        )
+    })
 }
 
 fn engine() -> &'static Engine {
@@ -63,7 +68,10 @@ fn validate_workbook() -> Assessment {
 
 #[divan::bench]
 fn score_assessment() -> Scored {
-    score(assessment(), layerbrief::ruleset::find("v1.3").unwrap())
+    score(
+        assessment(),
+        layerbrief::model::ruleset::find("v1.3").unwrap(),
+    )
 }
 
 /// A scored assessment Typst has not seen yet: a new copy of CoreWeave each time, the words
@@ -77,7 +85,7 @@ fn distinct_scored() -> Scored {
     let wb = load_bytes(Path::new("copy.xlsx"), workbook_bytes(&sheets).unwrap()).unwrap();
     score(
         &validate(&wb).unwrap().assessment,
-        layerbrief::ruleset::find("v1.3").unwrap(),
+        layerbrief::model::ruleset::find("v1.3").unwrap(),
     )
 }
 

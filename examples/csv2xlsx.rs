@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use layerbrief::xlsx::{sheets_from_csv_dir, workbook_bytes};
+use fixture_writer::{sheets_from_csv_dir, workbook_bytes};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

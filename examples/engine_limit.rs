@@ -10,9 +10,10 @@
 
 use std::time::Instant;
 
+use layerbrief::model::ruleset;
 use layerbrief::render::{self, Engine, RenderOptions, Templates};
 use layerbrief::score::{score, Scored};
-use layerbrief::{load, ruleset, validate};
+use layerbrief::{load, validate};
 
 /// Load → validate → score under the workbook's own ruleset.
 fn scored(path: &std::path::Path) -> Result<Scored, String> {

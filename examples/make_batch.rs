@@ -11,7 +11,7 @@
 
 use std::path::Path;
 
-use layerbrief::xlsx::{sheets_from_csv_dir, variant, workbook_bytes, Prose};
+use fixture_writer::{sheets_from_csv_dir, variant, workbook_bytes, Prose};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();

@@ -1,42 +1,34 @@
 //! layerbrief: assessment workbooks in, client-ready PDF briefs out.
 //!
-//! The pipeline runs one way through five stages, each a module with one entry point:
-//! [`load::load`] → [`validate::validate`] → [`score::score`] → [`render::render`] → write
-//! (atomic, by the commands). An embedder uses those stages, the data they pass along
-//! ([`model`], [`ruleset`], [`diag`]), or the whole command line through [`run`].
+//! The tree reads as the pipeline; each folder is a stage, and imports only point down:
 //!
-//! Inside the crate, imports only point down: `commands` → `site` → `portfolio` → `batch`,
-//! `mail`, `rescore`, `record`, `scorecard` → `pipeline` → `render` → `score` → `validate` →
-//! `load`, with `model`, `diag`, `schema` and `ruleset` below them all.
+//! ```text
+//! commands → publish → build → render → view → score → validate → load → model
+//! ```
+//!
+//! - [`load`]: a workbook file into sheets of typed cells (bounded pre-scan first);
+//! - [`validate`]: cells into a typed [`model::Assessment`], every problem at its cell;
+//! - [`score`]: the DAPM rules of a ruleset applied, every value with its rule;
+//! - `view`: one typed projection of a scored assessment per output (brief data, scorecard,
+//!   published record, portfolio row, email, web pages), every label made once;
+//! - [`render`]: Typst in process (and minijinja for text), a view into PDF bytes or pages;
+//! - `build`: many workbooks, incremental, on all cores, written atomically;
+//! - `publish`: mail, the portfolio, the web edition, the blank workbook;
+//! - `commands`: the command line, one file per command.
+//!
+//! An embedder uses the stages and their data ([`model`]), or the whole command line through
+//! [`run`].
 
-pub mod diag;
 pub mod load;
 pub mod model;
 pub mod render;
-pub mod ruleset;
 pub mod score;
 pub mod validate;
 
-mod batch;
-mod blank;
-mod cli;
+mod build;
 mod commands;
-mod inputs;
-mod mail;
-mod manifest;
-mod output;
-mod pipeline;
-mod portfolio;
-mod record;
-mod rescore;
-mod schema;
-mod scorecard;
-mod site;
-
-/// Writes workbooks from text sheets, typed as Excel types entries: the fixtures of the
-/// tests, benches and examples. Not part of the supported API.
-#[doc(hidden)]
-pub mod xlsx;
+mod publish;
+mod view;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
@@ -50,7 +42,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    match cli::Cli::try_parse_from(args) {
+    match commands::args::Cli::try_parse_from(args) {
         Ok(cli) => commands::run(cli).into(),
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.

@@ -16,8 +16,9 @@ use std::sync::OnceLock;
 
 use layerbrief::load::{load_bytes_with, Limits, Value};
 use layerbrief::render::{render, Engine, Fonts, RenderOptions, Templates};
-use layerbrief::xlsx::{sheets_from_csv_dir, workbook_bytes, TextSheet};
-use layerbrief::{ruleset, score::score, validate::validate};
+use fixture_writer::{sheets_from_csv_dir, workbook_bytes, TextSheet};
+use layerbrief::model::ruleset;
+use layerbrief::{score::score, validate::validate};
 use libfuzzer_sys::fuzz_target;
 
 struct Fixture {

@@ -15,7 +15,8 @@ use std::path::Path;
 use std::sync::{Mutex, Once};
 
 use layerbrief::load::{load_bytes_with, Limits};
-use layerbrief::{ruleset, score::score, validate::validate};
+use layerbrief::model::ruleset;
+use layerbrief::{score::score, validate::validate};
 
 /// Load → validate → score under every ruleset, as `name` (its extension is not used: the
 /// reader goes by the bytes). Messages are formatted as the command line prints them.

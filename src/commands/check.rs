@@ -1,21 +1,15 @@
 //! Commands: `layerbrief check`, which validates and scores workbooks and reports every
 //! problem.
 
-use super::{methodology, report_input_errors, Fatal, Outcome, Reading};
-use crate::cli::CheckArgs;
-use crate::inputs;
-use crate::pipeline::prepare;
+use super::args::CheckArgs;
+use super::setup::{collect_inputs, methodology, Reading};
+use super::{Fatal, Outcome};
+use crate::build::prepare::prepare;
 
 pub(super) fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
     let reading = Reading::new(&args.read)?;
-    let (files, errors) = inputs::collect(&args.inputs.paths);
-    let mut outcome = report_input_errors(&errors);
-    if files.is_empty() && errors.is_empty() {
-        return Err(Fatal(
-            "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
-        ));
-    }
+    let (files, mut outcome) = collect_inputs(&args.inputs.paths, false)?;
     let (mut valid, mut invalid) = (0, 0);
     for file in &files {
         match prepare(file, reading.under(rs)) {

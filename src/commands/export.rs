@@ -4,16 +4,17 @@
 //! the stock `typst compile` makes the same brief: for handing a brief to a typesetter, for
 //! debugging a template, and as the fair baseline of the benchmarks.
 
-use super::{load_templates, methodology, Fatal, Outcome, Reading};
-use crate::cli::ExportArgs;
-use crate::output::write_atomic;
-use crate::pipeline::prepare;
-use crate::render::data;
-
-const FONT_LICENSE: &str = include_str!("../../fonts/LICENSE-Inter.txt");
+use super::args::ExportArgs;
+use super::setup::{load_templates, methodology, render_options, Reading};
+use super::{Fatal, Outcome};
+use crate::build::output::write_atomic;
+use crate::build::prepare::prepare;
+use crate::render::FONT_LICENSE;
+use crate::view::brief::brief_json;
 
 pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
+    let opts = render_options(&args.typeset)?;
     let reading = Reading::new(&args.read)?;
     let p = match prepare(&args.workbook, reading.under(rs)) {
         Ok(p) => p,
@@ -22,18 +23,19 @@ pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
             return Ok(Outcome::Invalid);
         }
     };
-    let templates = load_templates(args.templates.as_ref())?;
+    let templates = load_templates(args.typeset.templates.as_ref())?;
     let dir = &args.dir;
     let write = |rel: &str, bytes: &[u8]| {
-        write_atomic(&dir.join(rel), bytes)
-            .map_err(|e| Fatal(format!("{}: {e}", dir.join(rel).display())))
+        let path = dir.join(rel);
+        write_atomic(&path, bytes)
+            .map_err(|e| Fatal::when(format_args!("{}: cannot write", path.display()), e))
     };
     for (rel, bytes) in templates.files() {
         if rel.ends_with(".typ") {
             write(rel, bytes)?;
         }
     }
-    write("data.json", &data::brief_json(&p.scored, args.paper))?;
+    write("data.json", &brief_json(&p.scored, opts.paper))?;
     for (name, bytes) in reading.fonts.files() {
         write(&format!("fonts/{name}"), bytes.as_slice())?;
     }
@@ -43,8 +45,15 @@ pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
         .date_assessed
         .and_hms_opt(0, 0, 0)
         .map_or(0, |d| d.and_utc().timestamp());
+    let standards = match opts.standards.is_empty() {
+        true => String::new(),
+        false => format!(
+            "--pdf-standard {} ",
+            args.typeset.pdf_standard.replace(' ', "")
+        ),
+    };
     let command = format!(
-        "typst compile --root . --font-path fonts --ignore-system-fonts --pdf-standard ua-1,a-2a --creation-timestamp {epoch} brief.typ {}.pdf",
+        "typst compile --root . --font-path fonts --ignore-system-fonts {standards}--creation-timestamp {epoch} brief.typ {}.pdf",
         m.assessment_id
     );
     write(

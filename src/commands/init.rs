@@ -1,7 +1,7 @@
 //! Commands: `layerbrief init`, a blank workbook to start an assessment from.
 
 use super::{Fatal, Outcome};
-use crate::cli::InitArgs;
+use crate::commands::args::InitArgs;
 
 pub(super) fn run(args: InitArgs) -> Result<Outcome, Fatal> {
     if args.path.exists() && !args.force {
@@ -21,9 +21,9 @@ pub(super) fn run(args: InitArgs) -> Result<Outcome, Fatal> {
             args.path.display()
         )));
     }
-    let bytes = crate::blank::blank_workbook()
+    let bytes = crate::publish::blank::blank_workbook()
         .map_err(|e| Fatal(format!("cannot make the workbook: {e}")))?;
-    crate::output::write_atomic(&args.path, &bytes)
+    crate::build::output::write_atomic(&args.path, &bytes)
         .map_err(|e| Fatal(format!("{}: {e}", args.path.display())))?;
     println!(
         "wrote {}: fill in the sheets, then run `layerbrief check {}`",

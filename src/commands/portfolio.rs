@@ -5,37 +5,28 @@
 //! matrix and named on the page and in the JSON), 2 when the page cannot be typeset or
 //! written.
 
-use super::{
-    load_templates, methodology, pdf_standards, report_input_errors, ruleset_named, Fatal, Outcome,
-    Reading,
-};
-use crate::cli::PortfolioArgs;
-use crate::inputs;
-use crate::output::write_atomic;
-use crate::portfolio::{self, Portfolio};
+use super::args::{PortfolioArgs, SortArg};
+use super::setup::{collect_inputs, methodology, render_options, ruleset_named, Reading};
+use super::{Fatal, Outcome};
+use crate::build::output::write_atomic;
+use crate::publish::portfolio::{self, Portfolio, SortBy};
 use crate::render::{self, Document, Engine, RenderOptions, PORTFOLIO_MAIN};
+use crate::view::portfolio::{page, page_json};
 
 pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
     let against = ruleset_named(args.against.as_deref(), "--against")?;
-    let standards = pdf_standards(&args.pdf_standard)?;
-    let templates = load_templates(args.templates.as_ref())?;
+    let opts = render_options(&args.typeset)?;
     let reading = Reading::new(&args.read)?;
-    let (files, errors) = inputs::collect(&args.inputs.paths);
-    let found = report_input_errors(&errors);
-    if files.is_empty() && errors.is_empty() {
-        return Err(Fatal(
-            "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
-        ));
-    }
-    let p = portfolio::gather(&files, reading.under(rs), against, args.sort);
-    let engine = Engine::with_fonts(templates, reading.fonts);
-    let opts = RenderOptions {
-        paper: args.paper,
-        standards,
+    let (files, found) = collect_inputs(&args.inputs.paths, false)?;
+    let sort = match args.sort {
+        SortArg::Vendor => SortBy::Vendor,
+        SortArg::Retained => SortBy::Retained,
     };
-    let pdf = page(&engine, &p, &opts)?;
-    let csv = portfolio::csv(&p).map_err(|e| Fatal(format!("portfolio.csv: {e}")))?;
+    let p = portfolio::gather(&files, reading.under(rs), against, sort);
+    let (engine, _) = reading.engine(&args.typeset)?;
+    let pdf = typeset(&engine, &p, &opts)?;
+    let csv = portfolio::csv(&p).map_err(|e| Fatal::when("portfolio.csv", e))?;
     let out = &args.out;
     for (name, bytes) in [
         ("portfolio.pdf", pdf.as_slice()),
@@ -43,9 +34,10 @@ pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
         ("portfolio.json", portfolio::json(&p).as_slice()),
     ] {
         let path = out.join(name);
-        write_atomic(&path, bytes).map_err(|e| Fatal(format!("{}: {e}", path.display())))?;
+        write_atomic(&path, bytes)
+            .map_err(|e| Fatal::when(format_args!("{}: cannot write", path.display()), e))?;
     }
-    let changed: usize = p.rows.iter().map(|r| r.changes.len()).sum();
+    let changed: usize = p.rows.iter().map(|r| r.row.changes.len()).sum();
     let compared = match p.against {
         Some(other) => format!(", {changed} cell change(s) against {}", other.id),
         None => String::new(),
@@ -65,12 +57,19 @@ pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
 }
 
 /// Typesets the portfolio page; its Typst warnings go to stderr.
-fn page(engine: &Engine, p: &Portfolio, opts: &RenderOptions) -> Result<Vec<u8>, Fatal> {
+fn typeset(engine: &Engine, p: &Portfolio, opts: &RenderOptions) -> Result<Vec<u8>, Fatal> {
+    let excluded = p.excluded_names();
+    let head = p.head(&excluded, opts.paper);
+    let rows: Vec<_> = p.rows.iter().map(|r| (&r.row, None)).collect();
+    let ident = match p.ruleset() {
+        Some(rs) => format!("layerbrief:portfolio:{}", rs.id),
+        None => "layerbrief:portfolio:mixed".to_string(),
+    };
     let doc = Document {
         main: PORTFOLIO_MAIN,
-        data: portfolio::page_json(p, opts.paper),
+        data: page_json(&page(&head, &rows)),
         date: p.date(),
-        ident: format!("layerbrief:portfolio:{}", p.ruleset().unwrap_or("mixed")),
+        ident,
     };
     let rendered = render::render_document(engine, &doc, opts)
         .map_err(|e| Fatal(format!("portfolio.pdf cannot be typeset:\n{e}")))?;

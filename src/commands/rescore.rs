@@ -4,18 +4,18 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::{methodology, report_input_errors, Fatal, Outcome, Reading};
-use crate::cli::RescoreArgs;
-use crate::inputs;
-use crate::pipeline::prepare;
-use crate::rescore::{history_rows, joined, rescore, Rescore};
+use super::args::RescoreArgs;
+use super::setup::{collect_inputs, methodology, Reading};
+use super::{Fatal, Outcome};
+use crate::build::output::write_atomic;
+use crate::build::prepare::prepare;
+use crate::score::rescore::{history_rows, joined, rescore, Rescore};
 
 pub(super) fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
     let from = methodology(Some(&args.from))?.ok_or_else(|| Fatal("--from is required".into()))?;
     let to = methodology(Some(&args.to))?.ok_or_else(|| Fatal("--to is required".into()))?;
     let reading = Reading::new(&args.read)?;
-    let (files, errors) = inputs::collect(&args.inputs.paths);
-    let mut outcome = report_input_errors(&errors);
+    let (files, mut outcome) = collect_inputs(&args.inputs.paths, true)?;
     let mut reports: Vec<(Rescore, Vec<Vec<String>>)> = Vec::new();
     for file in &files {
         match prepare(file, reading.under(Some(to))) {
@@ -53,7 +53,9 @@ pub(super) fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
             .map(|(r, _)| json!({"assessment_id": r.assessment_id, "changes": r.changes, "review": r.review, "overrides": r.overrides}))
             .collect();
         let out = json!({"from": from.id, "to": to.id, "assessments": assessments});
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        let json = serde_json::to_string_pretty(&out)
+            .map_err(|e| Fatal::when("the changes as JSON", e))?;
+        println!("{json}");
     } else {
         for (r, _) in &reports {
             print!("{}", text(r, &from.id, &to.id));
@@ -71,12 +73,18 @@ fn per_assessment(path: &std::path::Path, id: &str) -> PathBuf {
 }
 
 fn write_csv(path: &std::path::Path, rows: &[Vec<String>]) -> Result<(), Fatal> {
+    let doing = || {
+        format!(
+            "--history {}: cannot write the proposed rows",
+            path.display()
+        )
+    };
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        w.write_record(row)?;
+        w.write_record(row).map_err(|e| Fatal::when(doing(), e))?;
     }
-    let bytes = w.into_inner().map_err(|e| Fatal(e.to_string()))?;
-    crate::output::write_atomic(path, &bytes).map_err(|e| Fatal(format!("{}: {e}", path.display())))
+    let bytes = w.into_inner().map_err(|e| Fatal::when(doing(), e))?;
+    write_atomic(path, &bytes).map_err(|e| Fatal::when(doing(), e))
 }
 
 fn text(r: &Rescore, from: &str, to: &str) -> String {

@@ -1,10 +1,11 @@
 //! Commands: `layerbrief score`, the computed reading of one workbook, as a table or JSON.
 
-use super::{methodology, Fatal, Outcome, Reading};
-use crate::cli::ScoreArgs;
-use crate::pipeline::prepare;
+use super::args::ScoreArgs;
+use super::setup::{methodology, Reading};
+use super::{Fatal, Outcome};
+use crate::build::prepare::prepare;
 use crate::score::Scored;
-use crate::scorecard::scorecard;
+use crate::view::scorecard::scorecard;
 
 pub(super) fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
@@ -23,7 +24,9 @@ pub(super) fn run(args: ScoreArgs) -> Result<Outcome, Fatal> {
         eprintln!("{w}\n");
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&scorecard(&p.scored))?);
+        let json = serde_json::to_string_pretty(&scorecard(&p.scored))
+            .map_err(|e| Fatal::when("the reading as JSON", e))?;
+        println!("{json}");
     } else {
         print!("{}", table(&p.scored));
     }

@@ -1,18 +1,21 @@
 //! Commands: `layerbrief site`, the web edition: builds the briefs that are out of date into
 //! the site folder (as `build` does, each in its assessment's folder), then writes the pages.
 //!
+//! An assessment's page is rendered while the build holds it; one whose brief and web
+//! templates are unchanged is taken from the site's cache, neither prepared nor rendered.
+//!
 //! Exit status as `build`: 1 when some workbook is invalid (it is reported and left out of the
 //! site, and named on the index page), 2 when a brief or a page cannot be written.
 
-use std::collections::BTreeMap;
-
-use super::build::{brief_config, engine};
-use super::{batch_outcome, report_input_errors, Fatal, Outcome, Reading};
-use crate::batch::{self, BriefStatus, Reporter};
-use crate::cli::{BriefArgs, SiteArgs};
-use crate::pipeline::{prepare, Under};
-use crate::portfolio::{self, Excluded, SortBy};
-use crate::site;
+use super::args::{BriefArgs, SiteArgs};
+use super::setup::{batch_outcome, brief_config, paper, Reading};
+use super::{Fatal, Outcome};
+use crate::build::prepare::{prepare, Under};
+use crate::build::{self, BriefResult, BriefStatus, Keep, Reporter};
+use crate::load;
+use crate::publish::portfolio::{self, Excluded, Row, SortBy};
+use crate::publish::site::cache::{self, Cache, Entry};
+use crate::publish::site::Site;
 
 /// Where each brief's PDF goes: its assessment's folder, beside its page.
 const PDF_PATTERN: &str = "{{ assessment_id }}/{{ assessment_id }}.pdf";
@@ -22,57 +25,96 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
         out: args.out.clone(),
         name_pattern: PDF_PATTERN.into(),
         typeset: args.typeset.clone(),
+        batch: args.batch.clone(),
     };
     let methodology = args.methodology.methodology.as_deref();
-    let (mut config, errors) = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
-    let found = report_input_errors(&errors);
-    let (engine, limits) = engine(&brief, Reading::new(&args.read)?)?;
+    let (mut config, found) = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
+    let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset)?;
     config.limits = limits;
-    let summary = batch::build(&engine, &config, &Reporter::new(config.files.len()));
+    let site = Site::new(engine.templates(), &args.out, paper(args.typeset.paper))
+        .map_err(|e| Fatal::when("the site's templates", e))?;
+    let keep = Keep {
+        unchanged: false,
+        each: &|p, pdf| site.assessment(&p.scored, pdf),
+    };
+    let reporter = Reporter::new(config.files.len());
+    let summary = build::build_keeping(&engine, &config, &reporter, Some(&keep));
     eprintln!("{}", summary.line());
+    let outcome = found.max(batch_outcome(&summary));
 
-    // The pages read the assessments again (milliseconds each): the build reported their
-    // problems already, so nothing is printed here.
+    let before = Cache::load(&args.out);
+    let mut after = Cache::default();
+    let web = engine.templates().web_digest();
     let under = Under {
         methodology: config.methodology,
         limits: &config.limits,
         fonts: engine.fonts(),
     };
-    let mut scored = Vec::new();
+    let mut rows = Vec::new();
     let mut excluded = Vec::new();
-    let mut pdfs = BTreeMap::new();
-    for r in &summary.results {
-        let built = matches!(r.status, BriefStatus::Built { .. } | BriefStatus::Unchanged);
-        let prepared = if built {
-            prepare(&r.source, under).ok()
-        } else {
-            None
-        };
-        match (prepared, &r.target) {
-            (Some(p), Some(target)) => {
-                let id = p.scored.assessment.meta.assessment_id.clone();
-                if let Some(name) = target.file_name() {
-                    pdfs.insert(id, name.to_string_lossy().into_owned());
+    for r in summary.results {
+        match entry(&site, &before, &web, under, &r) {
+            Ok(Some((key, e))) => {
+                rows.push(Row {
+                    source: r.source.clone(),
+                    row: e.row.clone(),
+                    pdf: e.pdf.clone(),
+                });
+                if let Some(key) = key {
+                    after.insert(key, e);
                 }
-                scored.push((r.source.clone(), p.scored));
             }
-            _ => excluded.push(Excluded {
+            Ok(None) => excluded.push(Excluded {
                 file: r.source.display().to_string(),
                 reason: match r.status {
                     BriefStatus::Invalid => "invalid".into(),
                     _ => "not built".into(),
                 },
             }),
+            Err(e) => return Err(Fatal::when("the site cannot be written", e)),
         }
     }
-    let p = portfolio::assemble(scored, excluded, config.methodology, None, SortBy::Vendor);
-    let written = site::write(engine.templates(), &args.out, &p, &pdfs, args.typeset.paper)
-        .map_err(|e| Fatal(format!("the site cannot be written: {e}")))?;
+    let p = portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
+    site.shared(&p)
+        .map_err(|e| Fatal::when("the site cannot be written", e))?;
+    if let Err(e) = after.save(&before, &args.out) {
+        eprintln!("warning: the site's cache cannot be written ({e}); the next run renders every page again");
+    }
+    let tally = site.tally();
     eprintln!(
-        "site: {} file(s) written, {} unchanged; open {}",
-        written.written.len(),
-        written.unchanged,
+        "site: {} assessment page(s) rendered, {} file(s) written, {} unchanged, {} workbook(s) read; open {}",
+        tally.rendered,
+        tally.written,
+        tally.unchanged,
+        load::workbooks_read(),
         args.out.join("index.html").display()
     );
-    Ok(found.max(batch_outcome(&summary)))
+    Ok(outcome)
+}
+
+/// The site's entry of one brief, with its cache key (`None` for a brief that was not built):
+/// rendered by the build, else from the cache, else prepared and rendered now.
+fn entry(
+    site: &Site,
+    cache: &Cache,
+    web: &str,
+    under: Under,
+    r: &BriefResult<Result<Entry, String>>,
+) -> Result<Option<(Option<String>, Entry)>, String> {
+    let (Some(target), BriefStatus::Built { .. } | BriefStatus::Unchanged) = (&r.target, &r.status)
+    else {
+        return Ok(None);
+    };
+    let key = r.key.as_deref().map(|k| cache::key(k, web));
+    if let Some(kept) = &r.kept {
+        return kept.clone().map(|e| Some((key, e)));
+    }
+    if let Some(e) = key.as_deref().and_then(|k| cache.fresh(k, site.out())) {
+        return Ok(Some((key, e.clone())));
+    }
+    // Unchanged but not in the cache: read it (once, in this run) and render it.
+    match prepare(&r.source, under) {
+        Ok(p) => site.assessment(&p.scored, target).map(|e| Some((key, e))),
+        Err(_) => Ok(None),
+    }
 }

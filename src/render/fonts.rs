@@ -1,4 +1,4 @@
-//! Stage 4, render: the fonts a brief is set in. The embedded Inter comes first; fonts found
+//! Render: the fonts a brief is set in. The embedded Inter comes first; fonts found
 //! under `--font-path` folders follow it as fallbacks, for scripts Inter lacks (CJK, Arabic,
 //! Hebrew, Devanagari, Thai…).
 //!
@@ -12,7 +12,7 @@ use sha2::{Digest, Sha256};
 use typst::foundations::Bytes;
 use typst::text::Font;
 
-use super::world::embedded_fonts;
+use super::assets::embedded_fonts;
 
 /// Font file extensions read from a `--font-path` folder.
 const FONT_EXTENSIONS: &[&str] = &["ttf", "otf", "ttc", "otc"];

@@ -1,17 +1,14 @@
-//! Stage 2, validate: the Components and Layers sheets.
+//! Validate: the Components sheet, one capability-matrix cell and its DAPM facts a row.
 
 use std::collections::HashMap;
 
-use crate::diag::{expected_one_of, Diagnostics, Place};
-use crate::load::{Value, Workbook};
-use crate::model::{
-    Breadth, Capability, Column, Component, Delivery, LayerFacts, NoteKind, Operator, Role,
-    TwocScope, LAYER_IDS,
-};
-
+use super::layers::layer_id;
 use super::reader::{RowReader, Table};
 use super::refs::Ids;
-use crate::schema;
+use crate::load::{Value, Workbook};
+use crate::model::diag::{expected_one_of, Diagnostics, Place};
+use crate::model::sheets;
+use crate::model::{Column, Component, Operator, Role, LAYER_IDS};
 
 /// The DAPM facts a pending cell must leave empty.
 const FACTS: &[&str] = &[
@@ -29,30 +26,6 @@ const FACTS: &[&str] = &[
     "counterparty",
 ];
 
-/// Reads a layer id as analysts type it (`0` and `3` often arrive as numbers, `1a` in any case).
-fn layer_id(r: &mut RowReader, name: &str, required: bool) -> Option<String> {
-    let text = r.text(name);
-    let Some(text) = text else {
-        if required && r.value(name).is_some() {
-            r.error(
-                name,
-                format!("`{name}` is empty"),
-                format!("expected one of {}", LAYER_IDS.join(", ")),
-            );
-        }
-        return None;
-    };
-    let found = LAYER_IDS.iter().find(|id| id.eq_ignore_ascii_case(&text));
-    if found.is_none() {
-        r.error(
-            name,
-            format!("unknown layer `{text}`"),
-            expected_one_of(&text, &LAYER_IDS),
-        );
-    }
-    found.map(|s| s.to_string())
-}
-
 /// The components, and every cell id seen (valid rows or not) for other sheets to point at.
 pub fn components_sheet(
     wb: &Workbook,
@@ -60,7 +33,7 @@ pub fn components_sheet(
     d: &mut Diagnostics,
 ) -> (Option<Vec<Component>>, Ids) {
     let mut ids = Ids::unknown();
-    let Some(t) = Table::open(wb, &schema::COMPONENTS, d) else {
+    let Some(t) = Table::open(wb, &sheets::COMPONENTS, d) else {
         return (None, ids);
     };
     let mut out = Vec::new();
@@ -79,6 +52,76 @@ pub fn components_sheet(
     (Some(out), ids)
 }
 
+/// What places a row of the Components sheet: its id, layer, column, order and role.
+struct Head {
+    cell_id: Option<String>,
+    layer: Option<String>,
+    column_id: Option<String>,
+    seq: Option<i64>,
+    pending: bool,
+    role: Option<Role>,
+    component_name: Option<String>,
+}
+
+impl Head {
+    /// The row's identity, checked: a well-formed, unique id in its layer, a known column,
+    /// and a pending cell empty of facts.
+    fn read(
+        r: &mut RowReader,
+        columns: Option<&[Column]>,
+        ids: &mut Ids,
+        seen: &mut HashMap<String, Place>,
+    ) -> Self {
+        let cell_id = r.required("cell_id", "give the cell an id `<layer>.<n>`, e.g. `1A.2`");
+        let layer = layer_id(r, "layer_id", true);
+        let column_id = r.required("column_id", "name a column of the Columns sheet");
+        let seq = r.integer("seq", true);
+        let pending = r.flag("pending", false);
+        let role: Option<Role> = if pending {
+            r.choice("role", None)
+        } else {
+            r.choice("role", Some("every scored or described cell has a role"))
+        };
+        let component_name = if pending {
+            r.text("component_name")
+        } else {
+            r.required("component_name", "name the component, or set pending = Y")
+        };
+        if let Some(id) = &cell_id {
+            let why = if pending {
+                Some("pending")
+            } else if role == Some(Role::Info) {
+                Some("info")
+            } else {
+                None
+            };
+            ids.add(id.clone(), why);
+            check_cell_id(r, id, layer.as_deref());
+            check_unique(r, id, seen);
+        }
+        if let (Some(col), Some(columns)) = (&column_id, columns) {
+            check_column(r, col, columns);
+        }
+        if pending {
+            check_pending_is_empty(r, role);
+        }
+        Self {
+            cell_id,
+            layer,
+            column_id,
+            seq,
+            pending,
+            role,
+            component_name,
+        }
+    }
+
+    /// A pending or `info` cell is not scored.
+    fn unscored(&self) -> bool {
+        self.pending || self.role == Some(Role::Info)
+    }
+}
+
 /// One row of the Components sheet: its identity, then its text and DAPM facts, each
 /// checked; `None` when a cell needed to place it is missing.
 fn component(
@@ -87,90 +130,37 @@ fn component(
     ids: &mut Ids,
     seen: &mut HashMap<String, Place>,
 ) -> Option<Component> {
-    let cell_id = r.required("cell_id", "give the cell an id `<layer>.<n>`, e.g. `1A.2`");
-    let layer = layer_id(r, "layer_id", true);
-    let column_id = r.required("column_id", "name a column of the Columns sheet");
-    let seq = r.integer("seq", true);
-    let pending = r.flag("pending", false);
-    let role: Option<Role> = if pending {
-        r.choice("role", None)
-    } else {
-        r.choice("role", Some("every scored or described cell has a role"))
-    };
-    let unscored = pending || role == Some(Role::Info);
-    let component_name = if pending {
-        r.text("component_name")
-    } else {
-        r.required("component_name", "name the component, or set pending = Y")
-    };
-    if let Some(id) = &cell_id {
-        let why = if pending {
-            Some("pending")
-        } else if role == Some(Role::Info) {
-            Some("info")
-        } else {
-            None
-        };
-        ids.add(id.clone(), why);
-        check_cell_id(r, id, layer.as_deref());
-        check_unique(r, id, seen);
-    }
-    if let (Some(col), Some(columns)) = (&column_id, columns) {
-        check_column(r, col, columns);
-    }
-    if pending {
-        check_pending_is_empty(r, role);
-    }
-    let text = if pending {
+    let head = Head::read(r, columns, ids, seen);
+    let text = if head.pending {
         None
     } else {
         r.required("text", "write the cell's paragraph, or set pending = Y")
     };
     let exposed = r.flag("exposed", false);
-    let operator: Option<Operator> = if unscored {
+    let operator: Option<Operator> = if head.unscored() {
         r.choice("operator", None)
     } else {
         r.choice("operator", Some("a scored cell names who runs it"))
     };
     let substrate_open = r.flag("substrate_open", false);
-    let iface_std = r.flag("iface_std", false);
-    let std_name = r.text("std_name");
-    if iface_std && std_name.is_none() {
-        r.error(
-            "std_name",
-            "`std_name` is empty but iface_std = Y",
-            "name the standard interface, e.g. S3 API, POSIX, Kubernetes API",
-        );
-    }
+    let (iface_std, std_name) = interface(r);
     let exit_open = r.flag("exit_open", false);
     let portability_evidence = r.text("portability_evidence");
-    let own_hw_substitutable = r.flag("own_hw_substitutable", false);
-    if own_hw_substitutable && layer.as_deref().is_some_and(|l| l != "0") {
-        r.error(
-            "own_hw_substitutable",
-            "own_hw_substitutable = Y outside Layer 0",
-            "this fact applies to Layer 0 hardware only; leave it empty here",
-        );
-    }
-    let path_label = r.text("path_label");
-    if let Some(role) = role {
-        if matches!(role, Role::Path | Role::Optional | Role::Sliver) && path_label.is_none() {
-            r.error("path_label", format!("`path_label` is empty for a {role} cell"), "cells of role path, optional and sliver name their path; cells with one label form one path");
-        }
-    }
+    let own_hw_substitutable = own_hardware(r, head.layer.as_deref());
+    let path_label = path_label(r, head.role);
     let backend_vendor = r.text("backend_vendor");
     let counterparty = r.text("counterparty");
     let added_in_version = r.text("added_in_version");
-    if !unscored && counterparty.is_none() {
-        check_column_counterparty(r, column_id.as_deref(), columns);
+    if !head.unscored() && counterparty.is_none() {
+        check_column_counterparty(r, head.column_id.as_deref(), columns);
     }
     Some(Component {
-        cell_id: cell_id?,
-        layer_id: layer?,
-        column_id: column_id?,
-        seq: seq?,
-        component_name,
-        pending,
+        cell_id: head.cell_id?,
+        layer_id: head.layer?,
+        column_id: head.column_id?,
+        seq: head.seq?,
+        component_name: head.component_name,
+        pending: head.pending,
         text,
         exposed,
         operator,
@@ -180,12 +170,50 @@ fn component(
         exit_open,
         portability_evidence,
         own_hw_substitutable,
-        role: role.or(pending.then_some(Role::Info))?,
+        role: head.role.or(head.pending.then_some(Role::Info))?,
         path_label,
         backend_vendor,
         counterparty,
         added_in_version,
     })
+}
+
+/// `iface_std` and the standard it names: one is not given without the other.
+fn interface(r: &mut RowReader) -> (bool, Option<String>) {
+    let iface_std = r.flag("iface_std", false);
+    let std_name = r.text("std_name");
+    if iface_std && std_name.is_none() {
+        r.error(
+            "std_name",
+            "`std_name` is empty but iface_std = Y",
+            "name the standard interface, e.g. S3 API, POSIX, Kubernetes API",
+        );
+    }
+    (iface_std, std_name)
+}
+
+/// `own_hw_substitutable`, a fact of Layer 0 only.
+fn own_hardware(r: &mut RowReader, layer: Option<&str>) -> bool {
+    let own = r.flag("own_hw_substitutable", false);
+    if own && layer.is_some_and(|l| l != "0") {
+        r.error(
+            "own_hw_substitutable",
+            "own_hw_substitutable = Y outside Layer 0",
+            "this fact applies to Layer 0 hardware only; leave it empty here",
+        );
+    }
+    own
+}
+
+/// `path_label`, which cells of role path, optional and sliver must give.
+fn path_label(r: &mut RowReader, role: Option<Role>) -> Option<String> {
+    let label = r.text("path_label");
+    if let Some(role) = role {
+        if matches!(role, Role::Path | Role::Optional | Role::Sliver) && label.is_none() {
+            r.error("path_label", format!("`path_label` is empty for a {role} cell"), "cells of role path, optional and sliver name their path; cells with one label form one path");
+        }
+    }
+    label
 }
 
 /// A cell id is used by one row only.
@@ -286,154 +314,4 @@ fn check_cell_id(r: &mut RowReader, id: &str, layer: Option<&str>) {
             );
         }
     }
-}
-
-/// The facts a layer's status depends on are given where they decide it, and only there.
-fn check_layer_facts(
-    r: &mut RowReader,
-    layer: Option<&str>,
-    capability: Option<Capability>,
-    delivery: Option<Delivery>,
-    breadth: Option<Breadth>,
-    twoc_scope: Option<TwocScope>,
-) {
-    let is_2c = layer == Some("2C");
-    if let Some(scope) = twoc_scope {
-        if !is_2c && layer.is_some() {
-            r.error(
-                "twoc_scope",
-                format!("twoc_scope `{scope}` outside Layer 2C"),
-                "twoc_scope applies to Layer 2C only; leave it empty here",
-            );
-        }
-    }
-    if is_2c
-        && capability == Some(Capability::Default)
-        && twoc_scope.is_none()
-        && r.is_empty("twoc_scope")
-    {
-        r.error(
-            "twoc_scope",
-            "`twoc_scope` is empty for Layer 2C",
-            format!(
-                "Layer 2C's status depends on it; expected one of {}",
-                TwocScope::NAMES.join(", ")
-            ),
-        );
-    }
-    let decides_breadth =
-        !is_2c && capability == Some(Capability::Default) && delivery == Some(Delivery::Vendor);
-    if decides_breadth && breadth.is_none() && r.is_empty("breadth") {
-        r.error(
-            "breadth",
-            "`breadth` is empty",
-            format!(
-                "the layer's status depends on it; expected one of {}",
-                Breadth::NAMES.join(", ")
-            ),
-        );
-    }
-}
-
-/// A boxed note has both a kind and a text, or neither.
-fn check_note(r: &mut RowReader, kind: NoteKind, has_text: bool) {
-    match (kind, has_text) {
-        (NoteKind::None, true) => r.error(
-            "note_kind",
-            "`note_text` is given but `note_kind` is none",
-            format!("pick the note's kind: {}", &NoteKind::NAMES[1..].join(", ")),
-        ),
-        (kind, false) if kind != NoteKind::None => r.error(
-            "note_text",
-            format!("`note_text` is empty for a {kind} note"),
-            "write the note, or set note_kind to none",
-        ),
-        _ => {}
-    }
-}
-
-/// The Layers sheet: each of the eight layers once, in stack order.
-pub fn layers_sheet(wb: &Workbook, d: &mut Diagnostics) -> Option<Vec<LayerFacts>> {
-    let t = Table::open(wb, &schema::LAYERS, d)?;
-    let mut found: HashMap<String, LayerFacts> = HashMap::new();
-    let mut first_row: HashMap<String, Place> = HashMap::new();
-    for row in &t.sheet.rows {
-        let mut r = t.row(row, d);
-        let layer = layer_id(&mut r, "layer_id", true);
-        let headline = r.required(
-            "headline",
-            "the layer's one-line status, e.g. `Ceded to NVIDIA`",
-        );
-        let capability: Option<Capability> = r.choice(
-            "capability",
-            Some("say what the vendor exposes at this layer"),
-        );
-        let delivery: Option<Delivery> = r.choice("delivery", Some("say who delivers this layer"));
-        let differentiated = r.flag("differentiated", false);
-        let complete = r.flag("complete", false);
-        let breadth: Option<Breadth> = r.choice("breadth", None);
-        let twoc_scope: Option<TwocScope> = r.choice("twoc_scope", None);
-        let narrative = r.required("narrative", "write the layer's analysis");
-        let note_kind: NoteKind = r.choice("note_kind", None).unwrap_or(NoteKind::None);
-        let note_text = r.text("note_text");
-        check_layer_facts(
-            &mut r,
-            layer.as_deref(),
-            capability,
-            delivery,
-            breadth,
-            twoc_scope,
-        );
-        check_note(&mut r, note_kind, note_text.is_some());
-        let Some(layer_id) = layer else { continue };
-        let place = r.place("layer_id");
-        if let Some(first) = first_row.get(&layer_id) {
-            r.d.error(
-                place,
-                format!("layer {layer_id} appears twice"),
-                Some(format!(
-                    "it is already described at {first}; each layer has one row"
-                )),
-            );
-            continue;
-        }
-        first_row.insert(layer_id.clone(), place);
-        if let (Some(headline), Some(capability), Some(delivery), Some(narrative)) =
-            (headline, capability, delivery, narrative)
-        {
-            found.insert(
-                layer_id.clone(),
-                LayerFacts {
-                    layer_id,
-                    headline,
-                    capability,
-                    delivery,
-                    differentiated,
-                    complete,
-                    breadth,
-                    twoc_scope,
-                    narrative,
-                    note_kind,
-                    note_text,
-                },
-            );
-        }
-    }
-    for id in LAYER_IDS {
-        if !first_row.contains_key(id) {
-            d.error(
-                Place::sheet(&t.sheet.name),
-                format!("layer {id} is missing"),
-                Some(format!(
-                    "the Layers sheet has one row for each of the eight layers: {}",
-                    LAYER_IDS.join(", ")
-                )),
-            );
-        }
-    }
-    let layers: Vec<LayerFacts> = LAYER_IDS
-        .iter()
-        .filter_map(|id| found.remove(*id))
-        .collect();
-    (layers.len() == LAYER_IDS.len()).then_some(layers)
 }

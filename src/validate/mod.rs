@@ -5,17 +5,18 @@
 //! Warnings (unknown columns or fields) do not stop a build; any error does.
 
 mod components;
+mod layers;
 mod reader;
 mod refs;
 
 use std::collections::HashMap;
 
-use crate::diag::{did_you_mean, expected_one_of, Diagnostic, Diagnostics, Place};
 use crate::load::{Row, Workbook};
+use crate::model::diag::{did_you_mean, expected_one_of, Diagnostic, Diagnostics, Place};
+use crate::model::{ruleset, sheets as schema};
 use crate::model::{
     Assessment, AssessmentStatus, Column, ColumnKind, Meta, Recipient, RecipientKind, SummaryPara,
 };
-use crate::{ruleset, schema};
 
 use reader::Table;
 pub use reader::{parse_date, parse_date_text, parse_flag};
@@ -34,7 +35,7 @@ pub fn validate(wb: &Workbook) -> Result<Validated, Vec<Diagnostic>> {
     let summary = summary_sheet(wb, &mut d);
     let columns = columns_sheet(wb, &mut d);
     let (components, ids) = components::components_sheet(wb, columns.as_deref(), &mut d);
-    let layers = components::layers_sheet(wb, &mut d);
+    let layers = layers::layers_sheet(wb, &mut d);
     let overrides = refs::overrides_sheet(wb, &ids, &mut d);
     let history = refs::history_sheet(wb, &ids, &mut d);
     let distribution = distribution_sheet(wb, &mut d);

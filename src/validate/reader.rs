@@ -4,10 +4,10 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
 use crate::load::{Ignored, Row, Sheet, Value, Workbook};
+use crate::model::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
+use crate::model::sheets::SheetSpec;
 use crate::model::Vocab;
-use crate::schema::SheetSpec;
 
 /// The longest word (run of characters without a space) a text cell may hold: longer runs
 /// cannot be set on a page and break PDF/A's string limits.
@@ -89,7 +89,7 @@ fn locate_columns(
                 format!("duplicate column `{}`", h.text),
                 Some(format!(
                     "column {} already has this header; remove or rename one of them",
-                    crate::diag::column_name(first)
+                    crate::model::diag::column_name(first)
                 )),
             );
         }
@@ -141,9 +141,9 @@ fn warn_merged(sheet: &Sheet, d: &mut Diagnostics) {
         if end.0 > sheet.header_row && (start.0 != end.0 || start.1 != end.1) {
             let range = format!(
                 "{}{}:{}{}",
-                crate::diag::column_name(start.1),
+                crate::model::diag::column_name(start.1),
                 start.0 + 1,
-                crate::diag::column_name(end.1),
+                crate::model::diag::column_name(end.1),
                 end.0 + 1
             );
             d.warning(
@@ -164,7 +164,7 @@ fn report_ignored(sheet: &Sheet, d: &mut Diagnostics) {
                 Place::cell(&sheet.name, row, col),
                 format!(
                     "a value lies in column {}, far beyond the sheet's columns, and is not read",
-                    crate::diag::column_name(col)
+                    crate::model::diag::column_name(col)
                 ),
                 Some("delete it, or move it into the table".into()),
             ),

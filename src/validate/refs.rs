@@ -2,15 +2,15 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
 use crate::load::Workbook;
+use crate::model::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
+use crate::model::ruleset;
 use crate::model::{
     Authority, HistoryRow, Override, OverrideField, OverrideValue, Status, TargetType, LAYER_IDS,
 };
-use crate::ruleset;
 
 use super::reader::{RowReader, Table};
-use crate::schema;
+use crate::model::sheets;
 
 /// Minimum length of an override's justification, in characters.
 pub const MIN_JUSTIFICATION: usize = 40;
@@ -66,7 +66,7 @@ fn parse_authorities(text: &str) -> Option<Vec<Authority>> {
 /// The Overrides sheet: each override's target exists and suits its field, its value is one
 /// the field takes, and it is justified.
 pub fn overrides_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<Override>> {
-    let t = Table::open(wb, &schema::OVERRIDES, d)?;
+    let t = Table::open(wb, &sheets::OVERRIDES, d)?;
     let mut out = Vec::new();
     let mut seen_ids: HashMap<String, Place> = HashMap::new();
     let mut seen_targets: HashSet<(String, OverrideField)> = HashSet::new();
@@ -258,7 +258,7 @@ fn override_value(r: &mut RowReader, f: OverrideField, v: &str) -> Option<Overri
 /// The History sheet: the document's version history, each row pointing at a known layer
 /// and, where given, a known cell.
 pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<HistoryRow>> {
-    let t = Table::open(wb, &schema::HISTORY, d)?;
+    let t = Table::open(wb, &sheets::HISTORY, d)?;
     let mut out = Vec::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output};
 
-pub use layerbrief::xlsx::TextSheet;
+pub use fixture_writer::TextSheet;
 
 /// The sheets of the CoreWeave assessment, in workbook order.
 pub const SHEETS: &[&str] = &[
@@ -27,13 +27,13 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// Reads a CSV as rows of strings, header included.
 pub fn read_csv(path: &Path) -> Vec<Vec<String>> {
-    layerbrief::xlsx::read_csv(path).unwrap()
+    fixture_writer::read_csv(path).unwrap()
 }
 
 /// The CoreWeave assessment as text sheets.
 pub fn coreweave() -> Book {
     Book {
-        sheets: layerbrief::xlsx::sheets_from_csv_dir(&fixture("coreweave")).unwrap(),
+        sheets: fixture_writer::sheets_from_csv_dir(&fixture("coreweave")).unwrap(),
     }
 }
 
@@ -105,11 +105,7 @@ impl Book {
     /// Writes an .xlsx, cells typed the way Excel types entries.
     pub fn write_xlsx(&self, path: &Path) -> PathBuf {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(
-            path,
-            layerbrief::xlsx::workbook_bytes(&self.sheets).unwrap(),
-        )
-        .unwrap();
+        std::fs::write(path, fixture_writer::workbook_bytes(&self.sheets).unwrap()).unwrap();
         path.to_path_buf()
     }
 
@@ -153,7 +149,7 @@ impl Book {
     /// Writes an OpenDocument spreadsheet with numbers, dates and booleans typed as
     /// LibreOffice types them.
     pub fn write_ods(&self, path: &Path) -> PathBuf {
-        use layerbrief::xlsx::{excel_type, Typed};
+        use fixture_writer::{excel_type, Typed};
         let mut wb = spreadsheet_ods::WorkBook::new_empty();
         for s in &self.sheets {
             let mut sheet = spreadsheet_ods::Sheet::new(s.name.as_str());

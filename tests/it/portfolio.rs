@@ -368,8 +368,7 @@ fn examples_are_made_from_their_csv_sources() {
     let tmp = scratch("portfolio-examples");
     for id in ["fictional-example-cloud", "fictional-sample-ai"] {
         let fresh = Book {
-            sheets: layerbrief::xlsx::sheets_from_csv_dir(&examples().join("src").join(id))
-                .unwrap(),
+            sheets: fixture_writer::sheets_from_csv_dir(&examples().join("src").join(id)).unwrap(),
         }
         .write_xlsx(&tmp.path().join(format!("{id}.xlsx")));
         let (want, got) = (

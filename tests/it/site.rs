@@ -187,14 +187,34 @@ fn site_is_reproducible_and_incremental() {
             "{f:?} differs between two builds"
         );
     }
-    // Nothing changed: nothing is built or written again.
+    // Nothing changed: nothing is built, read, rendered or written again.
     let (code, err) = site(
         &root(),
         &["examples/portfolio", "--out", out.to_str().unwrap()],
     );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("0 built, 3 unchanged, 0 failed"), "{err}");
-    assert!(err.contains("site: 0 file(s) written"), "{err}");
+    assert!(
+        err.contains("site: 0 assessment page(s) rendered, 0 file(s) written"),
+        "{err}"
+    );
+    assert!(err.contains(", 0 workbook(s) read;"), "{err}");
+    // A page removed by hand is rendered again, from its workbook alone.
+    std::fs::remove_file(out.join("coreweave/index.html")).unwrap();
+    let (code, err) = site(
+        &root(),
+        &["examples/portfolio", "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("site: 1 assessment page(s) rendered, 1 file(s) written"),
+        "{err}"
+    );
+    assert!(err.contains(", 1 workbook(s) read;"), "{err}");
+    assert_eq!(
+        std::fs::read(out.join("coreweave/index.html")).unwrap(),
+        std::fs::read(shared.join("coreweave/index.html")).unwrap()
+    );
 }
 
 #[test]

@@ -6,9 +6,9 @@ use std::io::BufReader;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::{attr, megabytes, EXCEL_COLUMNS, EXCEL_ROWS};
-use crate::diag::column_name;
+use super::scan::{attr, megabytes, EXCEL_COLUMNS, EXCEL_ROWS};
 use crate::load::Limits;
+use crate::model::diag::column_name;
 
 /// The grid an .ods sheet expands to, as the reader expands it: each row element's cells up
 /// to its last value (column repeats included), and the block from the first to the last

@@ -1,4 +1,4 @@
-//! Stage 1, load: the pre-scan of a legacy Excel (.xls) workbook: its compound file, and the
+//! Load: the pre-scan of a legacy Excel (.xls) workbook: its compound file, and the
 //! BIFF records of its workbook stream (the grid each sheet spans or claims, the shared
 //! strings, password protection).
 
@@ -9,6 +9,26 @@ use crate::load::Limits;
 /// An .xls workbook: the grid each sheet's cells span, the dimensions each sheet claims and
 /// the shared strings, from the BIFF records of its `Workbook` stream.
 pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
+    let stream = workbook_stream(bytes, limits)?;
+    let mut scan = Scan {
+        limits,
+        substream: 0,
+        names: Vec::new(),
+        extent: None,
+    };
+    let mut pos = 0usize;
+    while pos + 4 <= stream.len() {
+        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
+        let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
+        let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
+        pos += 4 + len;
+        scan.record(typ, data)?;
+    }
+    Ok(())
+}
+
+/// The `Workbook` (or `Book`) stream of an .xls file, within the unpacked budget.
+fn workbook_stream(bytes: &[u8], limits: &Limits) -> Result<Vec<u8>, String> {
     // The reader follows the compound file's sector chains unchecked: a chain that loops
     // grows a buffer until the process aborts, one that leaves the file panics. A file this
     // stricter parser cannot open is refused here.
@@ -41,26 +61,39 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
     s.take(limits.max_unpacked_bytes)
         .read_to_end(&mut stream)
         .map_err(damaged)?;
-    let mut pos = 0usize;
-    // Substreams: the workbook's globals first, then one per sheet, in BoundSheet order.
-    let mut substream = 0usize;
-    let mut names: Vec<String> = Vec::new();
-    let mut extent: Option<(u64, u64, u64, u64)> = None;
-    let grid_error = |names: &[String], substream: usize, rows: u64, cols: u64| {
-        let sheet = match names.get(substream.wrapping_sub(2)) {
+    Ok(stream)
+}
+
+/// The scan of a workbook stream's records, in order.
+struct Scan<'a> {
+    limits: &'a Limits,
+    /// Substreams seen: the workbook's globals first, then one per sheet, in BoundSheet order.
+    substream: usize,
+    /// The sheets' names, from the globals.
+    names: Vec<String>,
+    /// The first and last row and column of the current sheet's cells.
+    extent: Option<(u64, u64, u64, u64)>,
+}
+
+impl Scan<'_> {
+    /// The current sheet, for a message.
+    fn sheet(&self) -> String {
+        match self.names.get(self.substream.wrapping_sub(2)) {
             Some(name) => format!("sheet `{name}`"),
-            None => format!("sheet {}", substream.saturating_sub(1)),
-        };
+            None => format!("sheet {}", self.substream.saturating_sub(1)),
+        }
+    }
+
+    fn grid_error(&self, rows: u64, cols: u64) -> String {
         format!(
-            "{sheet}: its cells span {rows} rows × {cols} columns, more than the limit of {} cells (--max-cells); delete the far values",
-            limits.max_cells
+            "{}: its cells span {rows} rows × {cols} columns, more than the limit of {} cells (--max-cells); delete the far values",
+            self.sheet(),
+            self.limits.max_cells
         )
-    };
-    while pos + 4 <= stream.len() {
-        let typ = u16::from_le_bytes([stream[pos], stream[pos + 1]]);
-        let len = usize::from(u16::from_le_bytes([stream[pos + 2], stream[pos + 3]]));
-        let data = &stream[pos + 4..(pos + 4 + len).min(stream.len())];
-        pos += 4 + len;
+    }
+
+    /// Checks one record of type `typ`.
+    fn record(&mut self, typ: u16, data: &[u8]) -> Result<(), String> {
         let u16_at = |i: usize| {
             data.get(i..i + 2)
                 .map_or(0, |b| u64::from(u16::from_le_bytes([b[0], b[1]])))
@@ -73,48 +106,30 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         match typ {
             // BOF: a new substream.
             0x0809 => {
-                substream += 1;
-                extent = None;
+                self.substream += 1;
+                self.extent = None;
             }
-            // BoundSheet8: a sheet's name (an 8-bit or UTF-16 string after 6 bytes).
-            0x0085 if data.len() >= 8 => {
-                let cch = usize::from(data[6]);
-                let wide = data[7] & 1 == 1;
-                let raw = &data[8..];
-                let name = if wide {
-                    let units: Vec<u16> = raw
-                        .chunks_exact(2)
-                        .take(cch)
-                        .map(|b| u16::from_le_bytes([b[0], b[1]]))
-                        .collect();
-                    String::from_utf16_lossy(&units)
-                } else {
-                    raw.iter().take(cch).map(|&b| char::from(b)).collect()
-                };
-                names.push(name);
-            }
+            // BoundSheet8: a sheet's name.
+            0x0085 if data.len() >= 8 => self.names.push(boundsheet_name(data)),
             // Dimensions: the reader reserves room for the grid they claim.
             0x0200 => match xls_dimensions(data) {
-                Some((rows, cols)) if rows.saturating_mul(cols) > limits.max_cells => {
-                    return Err(grid_error(&names, substream, rows, cols));
+                Some((rows, cols)) if rows.saturating_mul(cols) > self.limits.max_cells => {
+                    return Err(self.grid_error(rows, cols));
                 }
                 Some(_) => {}
                 None => {
-                    let sheet = match names.get(substream.wrapping_sub(2)) {
-                        Some(name) => format!("sheet `{name}`"),
-                        None => format!("sheet {}", substream.saturating_sub(1)),
-                    };
                     return Err(format!(
-                        "{sheet}: its dimensions end before they start; the file is damaged (open and save it in Excel or LibreOffice)"
+                        "{}: its dimensions end before they start; the file is damaged (open and save it in Excel or LibreOffice)",
+                        self.sheet()
                     ));
                 }
             },
             // SST: total and unique string counts.
-            0x00FC if u32_at(4) > limits.max_shared_strings => {
+            0x00FC if u32_at(4) > self.limits.max_shared_strings => {
                 return Err(format!(
                     "the shared-string table claims {} strings, more than the limit of {} (--max-shared-strings)",
                     u32_at(4),
-                    limits.max_shared_strings
+                    self.limits.max_shared_strings
                 ));
             }
             // Cells: row, column (MulRk and MulBlank: row, first and last column).
@@ -128,18 +143,35 @@ pub(super) fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), String> {
                 } else {
                     (u16_at(2), u16_at(2))
                 };
-                let e = extent.get_or_insert((row, row, c0, c1));
+                let e = self.extent.get_or_insert((row, row, c0, c1));
                 *e = (e.0.min(row), e.1.max(row), e.2.min(c0), e.3.max(c1));
                 let rows = e.1 - e.0 + 1;
                 let cols = e.3.saturating_sub(e.2) + 1;
-                if rows.saturating_mul(cols) > limits.max_cells {
-                    return Err(grid_error(&names, substream, rows, cols));
+                if rows.saturating_mul(cols) > self.limits.max_cells {
+                    return Err(self.grid_error(rows, cols));
                 }
             }
             _ => {}
         }
+        Ok(())
     }
-    Ok(())
+}
+
+/// A BoundSheet8 record's sheet name: an 8-bit or UTF-16 string after 6 bytes.
+fn boundsheet_name(data: &[u8]) -> String {
+    let cch = usize::from(data[6]);
+    let wide = data[7] & 1 == 1;
+    let raw = &data[8..];
+    if wide {
+        let units: Vec<u16> = raw
+            .chunks_exact(2)
+            .take(cch)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+            .collect();
+        String::from_utf16_lossy(&units)
+    } else {
+        raw.iter().take(cch).map(|&b| char::from(b)).collect()
+    }
 }
 
 /// The rows and columns an .xls Dimensions record claims, read as the reader reads it

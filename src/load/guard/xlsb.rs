@@ -3,8 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::xlsx::sheet_parts;
-use super::EXCEL_ROWS;
+use super::scan::{sheet_parts, EXCEL_ROWS};
 
 /// The record parts the reader reads: the workbook, its shared strings and styles, and the
 /// worksheets (not their `binaryIndex` parts, nor a macro project, which is no record part).

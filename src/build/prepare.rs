@@ -1,0 +1,248 @@
+//! Stages 1–3 as one step: load → validate → score a workbook into a [`Prepared`] brief, or
+//! say why not ([`Rejected`]).
+//!
+//! Policy: every problem of a workbook is reported at once, each at its place; scoring
+//! warnings are placed at the cell they are about (the layer's headline, the override's row),
+//! so `check`, `build` and `mail` report the same problems the same way. Nothing here writes.
+
+use std::path::Path;
+
+use crate::load::{self, Limits, LoadError, Value};
+use crate::model::diag::{Diagnostic, Diagnostics, Place, Severity};
+use crate::model::ruleset::{self, Ruleset};
+use crate::render::Fonts;
+use crate::score::{score, Scored, Warning, WarningKind};
+use crate::validate::validate;
+
+/// Why a workbook could not be scored.
+#[derive(Debug)]
+pub(crate) enum Rejected {
+    /// Not a workbook at all.
+    Load(LoadError),
+    /// Validation found errors (warnings included, in order).
+    Invalid(Vec<Diagnostic>),
+}
+
+impl Rejected {
+    /// The rejection as text: every diagnostic, then a count.
+    pub(crate) fn render(&self) -> String {
+        match self {
+            Rejected::Load(e) => format!("error: {e}\n"),
+            Rejected::Invalid(diags) => {
+                let mut out = String::new();
+                for d in diags {
+                    out.push_str(&format!("{d}\n\n"));
+                }
+                let errors = diags
+                    .iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+                if let Some(d) = diags.first() {
+                    let s = if errors == 1 { "" } else { "s" };
+                    out.push_str(&format!("{}: {errors} error{s} found\n", d.file.display()));
+                }
+                out
+            }
+        }
+    }
+
+    /// Prints the rejection to stderr.
+    pub(crate) fn report(&self) {
+        eprint!("{}", self.render());
+    }
+}
+
+/// A workbook that was loaded, validated and scored.
+pub(crate) struct Prepared {
+    pub(crate) scored: Scored,
+    /// Validation warnings (unknown columns and fields) and scoring warnings, each with its place.
+    pub(crate) warnings: Vec<Diagnostic>,
+}
+
+/// What a workbook is prepared under: the ruleset (`None`: the workbook's own), the limits
+/// the file must keep and the fonts its text must be set in.
+#[derive(Clone, Copy)]
+pub(crate) struct Under<'a> {
+    pub(crate) methodology: Option<&'a Ruleset>,
+    pub(crate) limits: &'a Limits,
+    pub(crate) fonts: &'a Fonts,
+}
+
+/// Load → validate → score.
+pub(crate) fn prepare(path: &Path, under: Under) -> Result<Prepared, Rejected> {
+    let wb = load::load_with(path, under.limits).map_err(Rejected::Load)?;
+    finish(wb, under)
+}
+
+/// [`prepare`] from the workbook's bytes, already read.
+pub(crate) fn prepare_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    under: Under,
+) -> Result<Prepared, Rejected> {
+    let wb = load::load_bytes_with(path, bytes, under.limits).map_err(|reason| {
+        Rejected::Load(LoadError {
+            path: path.to_path_buf(),
+            reason,
+        })
+    })?;
+    finish(wb, under)
+}
+
+fn finish(wb: load::Workbook, under: Under) -> Result<Prepared, Rejected> {
+    let unprintable = unprintable(&wb, under.fonts);
+    let v = match validate(&wb) {
+        Ok(v) if unprintable.is_empty() => v,
+        Ok(v) => return Err(Rejected::Invalid([v.warnings, unprintable].concat())),
+        Err(diags) => return Err(Rejected::Invalid([diags, unprintable].concat())),
+    };
+    let rs = match under.methodology {
+        Some(rs) => rs,
+        // Validation guarantees the workbook's ruleset exists.
+        None => ruleset::find(&v.assessment.meta.methodology_version)
+            .ok_or_else(|| Rejected::Invalid(vec![]))?,
+    };
+    let scored = score(&v.assessment, rs);
+    let mut warnings = v.warnings;
+    let mut d = Diagnostics::new(&wb.path);
+    for w in &scored.warnings {
+        d.warning(
+            scoring_place(&wb, w),
+            w.message.clone(),
+            Some(scoring_help(w, &rs.id)),
+        );
+    }
+    warnings.extend(d.into_vec());
+    Ok(Prepared { scored, warnings })
+}
+
+/// The sheets whose text the brief prints.
+const PRINTED_SHEETS: &[&str] = &[
+    "Assessment",
+    "Summary",
+    "Columns",
+    "Components",
+    "Layers",
+    "Overrides",
+    "History",
+];
+
+/// Cells of the printed sheets holding characters no font of the brief has: an error at
+/// each cell, naming the characters, before any typesetting.
+fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
+    let mut d = Diagnostics::new(&wb.path);
+    let printed = wb.sheets.iter().filter(|s| {
+        PRINTED_SHEETS
+            .iter()
+            .any(|n| s.name.trim().eq_ignore_ascii_case(n))
+    });
+    for sheet in printed {
+        for row in &sheet.rows {
+            for (col, v) in row.cells.iter().enumerate() {
+                let Value::Text(t) = v else { continue };
+                let mut missing: Vec<char> = t.chars().filter(|c| !fonts.covers(*c)).collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                missing.sort_unstable();
+                missing.dedup();
+                let col = col as u32;
+                let what = sheet
+                    .headers
+                    .iter()
+                    .find(|h| h.col == col)
+                    .map_or("the cell".to_string(), |h| format!("`{}`", h.key));
+                let shown: Vec<String> = missing.iter().take(5).map(|c| shown(*c)).collect();
+                let more = match missing.len() {
+                    n if n > 5 => format!(" and {} more", n - 5),
+                    _ => String::new(),
+                };
+                d.error(
+                    Place::cell(&sheet.name, row.index, col),
+                    format!(
+                        "{what} has characters no font of the brief can set: {}{more}",
+                        shown.join(", ")
+                    ),
+                    Some(unprintable_hint(&missing)),
+                );
+            }
+        }
+    }
+    d.into_vec()
+}
+
+/// A character no font has, for a message: a control character by its code point only,
+/// so that it does not act on the terminal.
+fn shown(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X} (a control character)", c as u32)
+    } else {
+        format!("`{c}` (U+{:04X})", c as u32)
+    }
+}
+
+/// What to do about `missing` (sorted): delete control characters, add a font for the rest.
+fn unprintable_hint(missing: &[char]) -> String {
+    let control = "delete the control characters: they print nothing, and come with text pasted from other programs";
+    match missing.iter().find(|c| !c.is_control()) {
+        Some(&c) if missing[0].is_control() => format!("{control}; {}", font_hint(c)),
+        Some(&c) => font_hint(c),
+        None => control.to_string(),
+    }
+}
+
+/// Which font to add for `c`.
+fn font_hint(c: char) -> String {
+    let family = match c as u32 {
+        0x0590..=0x05FF => "Noto Sans Hebrew (Debian: fonts-noto-core)",
+        0x0600..=0x06FF | 0x0750..=0x077F | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => {
+            "Noto Sans Arabic (Debian: fonts-noto-core)"
+        }
+        0x0900..=0x097F => "Noto Sans Devanagari (Debian: fonts-noto-core)",
+        0x0E00..=0x0E7F => "Noto Sans Thai (Debian: fonts-noto-core)",
+        0x1100..=0x11FF
+        | 0x2E80..=0x9FFF
+        | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF
+        | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF => "Noto Sans CJK (Debian: fonts-noto-cjk)",
+        0x2200..=0x22FF | 0x27C0..=0x27EF | 0x2980..=0x2AFF | 0x1D400..=0x1D7FF => {
+            "Noto Sans Math (Debian: fonts-noto-core)"
+        }
+        0x2600..=0x27BF | 0x1F300..=0x1FAFF => "Noto Emoji (Debian: fonts-noto-color-emoji)",
+        _ => "a Noto font for that script (Debian: fonts-noto-core)",
+    };
+    format!("add a folder with a font that has them with --font-path DIR, e.g. {family}")
+}
+
+/// The cell a scoring warning is about: the layer's headline or the override's row.
+fn scoring_place(wb: &load::Workbook, w: &Warning) -> Place {
+    let find = |sheet: &str, key_col: &str, key: &str, col: &str| -> Option<Place> {
+        let s = wb.sheet(sheet)?;
+        let (kc, c) = (s.column(key_col)?, s.column(col)?);
+        let row = s
+            .rows
+            .iter()
+            .find(|r| r.get(kc).as_text().eq_ignore_ascii_case(key))?;
+        Some(Place::cell(&s.name, row.index, c))
+    };
+    let id = w.override_id.as_deref().unwrap_or_default();
+    match w.kind {
+        WarningKind::HeadlineAuthority | WarningKind::HeadlineStatus => {
+            find("Layers", "layer_id", &w.target, "headline")
+        }
+        WarningKind::StaleOverride => find("Overrides", "override_id", id, "ruleset"),
+        WarningKind::UnusedOverride => find("Overrides", "override_id", id, "target_id"),
+    }
+    .unwrap_or_else(Place::file)
+}
+
+fn scoring_help(w: &Warning, ruleset: &str) -> String {
+    match w.kind {
+        WarningKind::HeadlineAuthority | WarningKind::HeadlineStatus => {
+            "reword the headline (and check the narrative), or add an override if the computed value is wrong".into()
+        }
+        WarningKind::StaleOverride => format!("confirm the override under {ruleset}, then set its ruleset to {ruleset}"),
+        WarningKind::UnusedOverride => "remove the override, or score under a ruleset that scores the cell".into(),
+    }
+}

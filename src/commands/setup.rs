@@ -1,0 +1,212 @@
+//! Commands: the set-up they share, from arguments to checked configuration: rulesets named
+//! on the command line, PDF standards, the template set, how workbooks are read, the inputs
+//! of a batch, and the exit status a batch earns.
+//!
+//! Policy: every argument is checked here, before any stage runs; a bad one stops the
+//! command with a message naming the flag (exit status 2). Stages never see the CLI structs.
+
+use std::path::PathBuf;
+
+use typst_pdf::PdfStandard;
+
+use super::args::{BriefArgs, PaperArg, ReadArgs, TypesetArgs};
+use super::{Fatal, Outcome};
+use crate::build::prepare::Under;
+use crate::build::{self, BriefStatus, BuildConfig, Summary};
+use crate::load::{inputs, Limits};
+use crate::model::diag::expected_one_of;
+use crate::model::ruleset::{self, Ruleset};
+use crate::render::{self, Engine, Fonts, RenderOptions, Templates};
+use crate::view::Paper;
+
+/// The ruleset named by `--methodology`, checked up front.
+pub(super) fn methodology(name: Option<&str>) -> Result<Option<&'static Ruleset>, Fatal> {
+    ruleset_named(name, "--methodology")
+}
+
+/// The ruleset `name` given to `flag`, checked up front.
+pub(super) fn ruleset_named(
+    name: Option<&str>,
+    flag: &str,
+) -> Result<Option<&'static Ruleset>, Fatal> {
+    let Some(name) = name else { return Ok(None) };
+    match ruleset::find(name) {
+        Some(rs) => Ok(Some(rs)),
+        None => Err(Fatal(format!(
+            "unknown ruleset `{name}` for {flag}\n  help: {}",
+            expected_one_of(name, &ruleset::names())
+        ))),
+    }
+}
+
+/// The paper of `--paper`.
+pub(super) fn paper(arg: PaperArg) -> Paper {
+    match arg {
+        PaperArg::UsLetter => Paper::UsLetter,
+        PaperArg::A4 => Paper::A4,
+    }
+}
+
+/// The PDF standards of `--pdf-standard` (`none`: a plain PDF).
+fn pdf_standards(list: &str) -> Result<Vec<PdfStandard>, Fatal> {
+    if list.trim().eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    list.split(',')
+        .map(render::parse_standard)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Fatal(format!("--pdf-standard: {e}")))
+}
+
+/// How `args` typeset: paper and PDF standards.
+pub(super) fn render_options(args: &TypesetArgs) -> Result<RenderOptions, Fatal> {
+    Ok(RenderOptions {
+        paper: paper(args.paper),
+        standards: pdf_standards(&args.pdf_standard)?,
+    })
+}
+
+/// The embedded templates, or those of `--templates DIR` over them.
+pub(super) fn load_templates(dir: Option<&PathBuf>) -> Result<Templates, Fatal> {
+    match dir {
+        Some(dir) if !dir.is_dir() => Err(Fatal(format!(
+            "--templates {}: no such templates folder",
+            dir.display()
+        ))),
+        Some(dir) => Templates::with_overrides(dir).map_err(|e| {
+            Fatal::when(
+                format_args!("--templates {}: cannot read the templates", dir.display()),
+                e,
+            )
+        }),
+        None => Ok(Templates::embedded()),
+    }
+}
+
+/// How workbooks are read: the limits of `--max-…` and the fonts of `--font-path` and
+/// `$LAYERBRIEF_FONT_PATH`.
+pub(super) struct Reading {
+    pub(super) limits: Limits,
+    pub(super) fonts: Fonts,
+}
+
+impl Reading {
+    pub(super) fn new(args: &ReadArgs) -> Result<Self, Fatal> {
+        let mut dirs = args.font_path.clone();
+        if let Some(env) = std::env::var_os("LAYERBRIEF_FONT_PATH") {
+            dirs.extend(std::env::split_paths(&env).filter(|p| !p.as_os_str().is_empty()));
+        }
+        let fonts = if dirs.is_empty() {
+            Fonts::embedded()
+        } else {
+            Fonts::with_paths(&dirs).map_err(|e| Fatal(format!("--font-path: {e}")))?
+        };
+        let limits = Limits {
+            max_file_bytes: args.max_file_size,
+            max_unpacked_bytes: args.max_unpacked_size,
+            max_rows: args.max_rows,
+            max_columns: args.max_columns,
+            max_cells: args.max_cells,
+            max_cell_chars: args.max_cell_chars,
+            max_shared_strings: args.max_shared_strings,
+            max_text_bytes: args.max_text,
+        };
+        Ok(Self { limits, fonts })
+    }
+
+    /// Preparing under `methodology` (`None`: each workbook's own) with these limits and fonts.
+    pub(super) fn under<'a>(&'a self, methodology: Option<&'a Ruleset>) -> Under<'a> {
+        Under {
+            methodology,
+            limits: &self.limits,
+            fonts: &self.fonts,
+        }
+    }
+
+    /// The engine of a build with these fonts and the templates of `typeset`; the limits.
+    pub(super) fn engine(self, typeset: &TypesetArgs) -> Result<(Engine, Limits), Fatal> {
+        let templates = load_templates(typeset.templates.as_ref())?;
+        Ok((Engine::with_fonts(templates, self.fonts), self.limits))
+    }
+}
+
+/// The workbooks of `paths` (no path: `inputs/`), each input that could not be found
+/// reported; a folder without any workbook is an error.
+pub(super) fn collect_inputs(
+    paths: &[PathBuf],
+    allow_empty: bool,
+) -> Result<(Vec<PathBuf>, Outcome), Fatal> {
+    let (files, errors) = inputs::collect(paths);
+    let found = report_input_errors(&errors);
+    if files.is_empty() && errors.is_empty() && !allow_empty {
+        return Err(Fatal(
+            "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
+        ));
+    }
+    Ok((files, found))
+}
+
+/// Reports the inputs that could not be found; `Failure` when there were any.
+fn report_input_errors(errors: &[String]) -> Outcome {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    if errors.is_empty() {
+        Outcome::Ok
+    } else {
+        Outcome::Failure
+    }
+}
+
+/// The checked build configuration shared by `build`, `mail` and `site` (inputs collected
+/// now, the limits the defaults until the engine is made), with the outcome of finding them.
+pub(super) fn brief_config(
+    paths: &[PathBuf],
+    args: &BriefArgs,
+    methodology_name: Option<&str>,
+    shard: Option<(u32, u32)>,
+    allow_empty: bool,
+) -> Result<(BuildConfig, Outcome), Fatal> {
+    let rs = methodology(methodology_name)?;
+    let render = render_options(&args.typeset)?;
+    let (mut files, found) = collect_inputs(paths, allow_empty)?;
+    if let Some((k, n)) = shard {
+        files = build::shard(&files, k, n);
+    }
+    let config = BuildConfig {
+        files,
+        out: args.out.clone(),
+        methodology: rs,
+        name_pattern: args.name_pattern.clone(),
+        render,
+        force: args.batch.force,
+        limits: Limits::default(),
+        shard,
+        jobs: args
+            .batch
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        keep_cached: build::KEEP_CACHED,
+    };
+    Ok((config, found))
+}
+
+/// The exit status a batch earns: `Invalid` when some workbook was invalid, `Failure` when
+/// some brief could not be typeset or written, or the manifest could not be saved.
+pub(super) fn batch_outcome<T>(summary: &Summary<T>) -> Outcome {
+    let worst = summary
+        .results
+        .iter()
+        .map(|r| match r.status {
+            BriefStatus::Invalid => Outcome::Invalid,
+            BriefStatus::Failed => Outcome::Failure,
+            BriefStatus::Built { .. } | BriefStatus::Unchanged => Outcome::Ok,
+        })
+        .max()
+        .unwrap_or(Outcome::Ok);
+    if summary.manifest_error.is_some() {
+        Outcome::Failure
+    } else {
+        worst
+    }
+}

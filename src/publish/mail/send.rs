@@ -1,0 +1,273 @@
+//! Mail: the send-once policy. Each brief's draft written beside its PDF, then delivered to
+//! each recipient who does not have it yet, one SMTP transaction each, every delivery
+//! recorded in the sent log as it is made.
+//!
+//! Policy: a brief whose PDF is unchanged is not sent again to a recipient who already has it;
+//! a line says it was skipped, and a later run sends only to those not yet served. A resend
+//! (asked for) sends to everyone again, with a new Message-ID. A server refusing one address
+//! never holds back the others. Every failure is reported here, for its message alone.
+
+use std::collections::BTreeSet;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+use lettre::message::Mailbox;
+use lettre::{Address, SmtpTransport};
+
+use super::compose::{compose, message_id, Composed};
+use super::log::{now_rfc3339, History, Sent, SentLog};
+use super::recipients::{address_key, Recipients};
+use super::smtp::{send_to, SendError};
+use super::WARN_SIZE;
+use crate::build::manifest::sha256_hex;
+use crate::build::output::write_atomic;
+use crate::render::Templates;
+use crate::view::email::EmailView;
+
+/// How drafts are written: recipients and sender given on the command line (none: the
+/// workbook's Distribution sheet and its publisher), the size limit, whether this is a resend.
+pub(crate) struct DraftOptions {
+    pub(crate) to: Vec<Mailbox>,
+    pub(crate) cc: Vec<Mailbox>,
+    pub(crate) from: Option<Mailbox>,
+    pub(crate) resend: bool,
+    pub(crate) max_size: u64,
+}
+
+/// A message written as an .eml draft, ready to send.
+pub(crate) struct Draft {
+    composed: Composed,
+    assessment_id: String,
+    pdf_sha256: String,
+    sender: Address,
+    recipients: Recipients,
+    /// What the sent log knows of this PDF.
+    history: History,
+    /// The resend counter the Message-ID was derived from.
+    resend: u32,
+    eml: PathBuf,
+}
+
+/// How the delivery of one draft went.
+pub(crate) struct Delivery {
+    /// Every recipient has the message (now or from an earlier run).
+    pub(crate) complete: bool,
+    /// A delivery was made but could not be recorded in the sent log.
+    pub(crate) unrecorded: bool,
+}
+
+/// Composes the message of one brief (`view`, its PDF at `pdf_path`) and writes it as an
+/// .eml beside the PDF. The error is already reported; `source` names the workbook.
+pub(crate) fn write_draft(
+    opts: &DraftOptions,
+    log: &SentLog,
+    source: &Path,
+    view: &EmailView,
+    pdf_path: &Path,
+    templates: &Templates,
+) -> Result<Draft, ()> {
+    let fail = |what: String| eprintln!("error: {what}");
+    let eml = pdf_path.with_extension("eml");
+    let recipients = recipients(opts, view)
+        .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?;
+    let sender = match &opts.from {
+        Some(f) => f.clone(),
+        None => {
+            let address = Address::new("briefs", "localhost")
+                .map_err(|e| fail(format!("the default sender: {e}")))?;
+            Mailbox::new(Some(view.publisher.clone()), address)
+        }
+    };
+    let pdf = std::fs::read(pdf_path)
+        .map_err(|e| fail(format!("{}: {e}; no draft written", pdf_path.display())))?;
+    let pdf_sha256 = sha256_hex(&pdf);
+    let history = log.history(&view.assessment_id, &pdf_sha256);
+    let resend = match (opts.resend, history.resend) {
+        (true, Some(n)) => n.saturating_add(1),
+        (_, n) => n.unwrap_or(0),
+    };
+    let id = message_id(&pdf_sha256, &recipients, resend, &sender.email);
+    let composed = compose_caught(view, pdf, &sender, &recipients, templates, &id)
+        .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?;
+    check_size(&eml, composed.draft.len(), opts.max_size).map_err(fail)?;
+    write_atomic(&eml, &composed.draft)
+        .map_err(|e| fail(format!("{}: {e}; not written, not sent", eml.display())))?;
+    eprintln!(
+        "wrote {} ({} KiB)",
+        eml.display(),
+        composed.draft.len().div_ceil(1024)
+    );
+    Ok(Draft {
+        composed,
+        assessment_id: view.assessment_id.clone(),
+        pdf_sha256,
+        sender: sender.email,
+        recipients,
+        history,
+        resend,
+        eml,
+    })
+}
+
+/// Who the message goes to: the command line's recipients, else the Distribution sheet.
+fn recipients(opts: &DraftOptions, view: &EmailView) -> Result<Recipients, String> {
+    if opts.to.is_empty() && opts.cc.is_empty() {
+        Recipients::from_distribution(&view.distribution)
+    } else {
+        Ok(Recipients {
+            to: opts.to.clone(),
+            cc: opts.cc.clone(),
+            bcc: Vec::new(),
+        })
+    }
+}
+
+/// [`compose`], a panic inside the mail library being this message's failure. Header text is
+/// folded before the library sees it; should it still panic on some input, the batch goes on.
+fn compose_caught(
+    view: &EmailView,
+    pdf: Vec<u8>,
+    sender: &Mailbox,
+    recipients: &Recipients,
+    templates: &Templates,
+    id: &str,
+) -> Result<Composed, String> {
+    catch_unwind(AssertUnwindSafe(|| {
+        compose(view, pdf, sender, recipients, templates, id)
+    }))
+    .unwrap_or_else(|_| {
+        Err("composing the message failed unexpectedly (a bug in layerbrief)".into())
+    })
+}
+
+/// A message above `max` bytes is refused; one above [`WARN_SIZE`] draws a warning.
+fn check_size(eml: &Path, size: usize, max: u64) -> Result<(), String> {
+    if size as u64 > max {
+        return Err(format!(
+            "{}: the message is {:.1} MB encoded, above --max-size {:.1} MB; not written",
+            eml.display(),
+            size as f64 / 1e6,
+            max as f64 / 1e6
+        ));
+    }
+    if size > WARN_SIZE {
+        eprintln!(
+            "warning: {}: {:.1} MB encoded; many mail gateways refuse messages above 10 MB",
+            eml.display(),
+            size as f64 / 1e6
+        );
+    }
+    Ok(())
+}
+
+/// Sends one draft to each recipient who does not have it yet (everyone with `resend`), one
+/// SMTP transaction each, and records those served in the sent log.
+pub(crate) fn deliver(
+    transport: &SmtpTransport,
+    d: &Draft,
+    resend: bool,
+    log: &mut SentLog,
+    log_path: &Path,
+) -> Delivery {
+    let eml = d.eml.display();
+    let all = d.recipients.addresses();
+    if all.is_empty() {
+        eprintln!(
+            "error: {eml}: no recipients (give --to, or fill the Distribution sheet); not sent"
+        );
+        return Delivery {
+            complete: false,
+            unrecorded: false,
+        };
+    }
+    let pending: Vec<&Address> = all
+        .iter()
+        .filter(|a| resend || !d.history.served.contains(&address_key(a)))
+        .collect();
+    let already = all.len() - pending.len();
+    let when = d
+        .history
+        .last_sent_at
+        .as_deref()
+        .unwrap_or("an earlier run");
+    if pending.is_empty() {
+        eprintln!(
+            "skipped {eml}: already sent to {already} recipient(s) on {when} (--resend to send again)"
+        );
+        return Delivery {
+            complete: true,
+            unrecorded: false,
+        };
+    }
+    if already > 0 {
+        eprintln!(
+            "{eml}: already sent to {already} recipient(s) on {when}; sending to the {} not yet served",
+            pending.len()
+        );
+    }
+    let (served, missed) = send_each(transport, d, &pending);
+    let unrecorded = !served.is_empty() && !record(d, &served, log, log_path);
+    if missed > 0 {
+        eprintln!(
+            "{eml}: not delivered to {missed} of {} recipient(s); a later `mail --send` sends only to those",
+            pending.len()
+        );
+    }
+    Delivery {
+        complete: missed == 0,
+        unrecorded,
+    }
+}
+
+/// One SMTP transaction per recipient of `pending`: the keys of those served, and how many
+/// were missed (a failed connection misses every recipient after it).
+fn send_each(
+    transport: &SmtpTransport,
+    d: &Draft,
+    pending: &[&Address],
+) -> (BTreeSet<String>, usize) {
+    let eml = d.eml.display();
+    let mut served = BTreeSet::new();
+    let mut missed = 0;
+    for (i, rcpt) in pending.iter().enumerate() {
+        match send_to(transport, &d.sender, rcpt, &d.composed.delivered) {
+            Ok(()) => {
+                served.insert(address_key(rcpt));
+            }
+            Err(SendError::Refused(reply)) => {
+                eprintln!("error: {eml}: the server refused {rcpt}: {reply}");
+                missed += 1;
+            }
+            Err(SendError::Failed(e)) => {
+                eprintln!("error: delivery of {eml} failed: {e}; the .eml is left in place");
+                missed += pending.len() - i;
+                break;
+            }
+        }
+    }
+    (served, missed)
+}
+
+/// Records the delivery of `d` to `served` in the sent log, saved at once; whether it was.
+fn record(d: &Draft, served: &BTreeSet<String>, log: &mut SentLog, log_path: &Path) -> bool {
+    let eml = d.eml.display();
+    eprintln!("sent {eml} to {} recipient(s)", served.len());
+    log.record(Sent {
+        message_id: d.composed.message_id.clone(),
+        assessment_id: d.assessment_id.clone(),
+        eml: eml.to_string(),
+        pdf_sha256: d.pdf_sha256.clone(),
+        recipients: d.recipients.only(served),
+        sent_at: now_rfc3339(),
+        resend: d.resend,
+    });
+    match log.save(log_path) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!(
+                "error: {e}; the delivery of {eml} is not recorded, so a later run would send it again"
+            );
+            false
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Site: what the web edition keeps between runs, so an unchanged workbook is neither
+//! prepared nor rendered again.
+//!
+//! Policy: an entry is keyed like the brief it belongs to (the build manifest's key of
+//! everything that shaped the brief, with the web templates'), and holds what the shared pages
+//! need of the assessment (its [`VendorRow`] and its PDF's name) and the stamps of the files
+//! written for it. An entry is used only when its key matches and every file still has the
+//! stamp recorded; anything else (no cache, a corrupt one, a page edited or removed by hand)
+//! means the assessment is prepared and rendered again: never a stale page. The cache holds
+//! no path of the machine it was built on.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::build::manifest::KeyBuilder;
+use crate::build::output::{write_atomic, FileStamp};
+use crate::view::portfolio::VendorRow;
+
+/// The cache's file in the site folder.
+const CACHE: &str = ".layerbrief-site.json";
+
+const FORMAT: u32 = 1;
+
+/// A file written for an assessment, relative to the site folder, as it was left.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Written {
+    pub(crate) path: PathBuf,
+    pub(crate) stamp: Option<FileStamp>,
+}
+
+/// What the site keeps of one assessment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub(crate) struct Entry {
+    /// What the shared pages show of it.
+    pub(crate) row: VendorRow,
+    /// Its PDF's file name, beside its page.
+    pub(crate) pdf: Option<String>,
+    /// Its page and record.
+    pub(crate) files: Vec<Written>,
+}
+
+/// Entries by key.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Cache {
+    format: u32,
+    entries: BTreeMap<String, Entry>,
+}
+
+/// The key of the site's entry for a brief of manifest key `brief_key`, under web templates
+/// of digest `web_digest`.
+pub(crate) fn key(brief_key: &str, web_digest: &str) -> String {
+    KeyBuilder::default()
+        .part("brief", brief_key.as_bytes())
+        .part("web", web_digest.as_bytes())
+        .finish()
+}
+
+impl Cache {
+    /// The cache of the site folder `out`; empty when missing or unreadable.
+    pub(crate) fn load(out: &Path) -> Self {
+        std::fs::read(out.join(CACHE))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
+            .filter(|c| c.format == FORMAT)
+            .unwrap_or_default()
+    }
+
+    /// The entry of `key`, when every file it wrote in `out` is as it left it.
+    pub(crate) fn fresh(&self, key: &str, out: &Path) -> Option<&Entry> {
+        let e = self.entries.get(key)?;
+        e.files
+            .iter()
+            .all(|f| f.stamp.is_some() && f.stamp == FileStamp::of(&out.join(&f.path)))
+            .then_some(e)
+    }
+
+    /// Keeps `entry` under `key`.
+    pub(crate) fn insert(&mut self, key: String, entry: Entry) {
+        self.entries.insert(key, entry);
+    }
+
+    /// Writes the cache into `out`, atomically, when it differs from `before`.
+    pub(crate) fn save(mut self, before: &Cache, out: &Path) -> std::io::Result<()> {
+        if self.entries == before.entries && before.format == FORMAT {
+            return Ok(());
+        }
+        self.format = FORMAT;
+        let bytes = serde_json::to_vec(&self).map_err(std::io::Error::other)?;
+        write_atomic(&out.join(CACHE), &bytes)
+    }
+}

@@ -1,0 +1,128 @@
+//! Publish: the web edition, a static site of the portfolio, every brief as a web page beside
+//! its PDF, the methodology, and the data as JSON with its schema.
+//!
+//! Policy: static files with relative links only, so the site works from `file://` and from
+//! any static host; no page asks another host for anything (the stylesheet and the Inter font
+//! files are served from the site) and none needs JavaScript. Pages are rendered by minijinja
+//! from `templates/web/` (replaceable by `--templates`), HTML-escaped: analyst text is data.
+//! Each page reads the same views the PDFs are typeset from, so the web and the PDF editions
+//! say the same. Every file is a function of its inputs, and is written (atomically) only
+//! when its bytes change, so rebuilding an unchanged site writes nothing. An assessment's page
+//! and record are rendered while the build holds the assessment; what the shared pages need of
+//! it is kept ([`cache`]), so a later run over an unchanged workbook prepares and renders
+//! nothing of it.
+
+pub(crate) mod cache;
+mod pages;
+
+use std::path::Path;
+use std::sync::Mutex;
+
+use crate::build::output::{write_atomic_stamped, FileStamp};
+use crate::publish::portfolio::Portfolio;
+use crate::render::jinja::{self, Templated};
+use crate::render::Templates;
+use crate::score::Scored;
+use crate::view::portfolio::{page, vendor_row};
+use crate::view::Paper;
+use cache::{Entry, Written};
+
+/// What writing the site did.
+#[derive(Debug, Default)]
+pub(crate) struct Tally {
+    /// Files written because they were new or changed.
+    pub(crate) written: usize,
+    /// Files already up to date.
+    pub(crate) unchanged: usize,
+    /// Assessments whose files were rendered in this run.
+    pub(crate) rendered: usize,
+}
+
+/// A site being written into its folder.
+pub(crate) struct Site<'t> {
+    pages: Templated<'t>,
+    templates: &'t Templates,
+    out: &'t Path,
+    paper: Paper,
+    tally: Mutex<Tally>,
+}
+
+impl<'t> Site<'t> {
+    /// The site of `templates`' web edition in the folder `out`, its briefs on `paper`.
+    pub(crate) fn new(
+        templates: &'t Templates,
+        out: &'t Path,
+        paper: Paper,
+    ) -> Result<Self, String> {
+        Ok(Self {
+            pages: jinja::environment(templates, pages::WEB)?,
+            templates,
+            out,
+            paper,
+            tally: Mutex::new(Tally::default()),
+        })
+    }
+
+    /// Renders and writes the files of the assessment `s`, whose PDF is `pdf`; what the
+    /// shared pages need of it.
+    pub(crate) fn assessment(&self, s: &Scored, pdf: &Path) -> Result<Entry, String> {
+        let pdf = pdf.file_name().map(|n| n.to_string_lossy().into_owned());
+        let files = pages::assessment(&self.pages, s, pdf.as_deref(), self.paper)?;
+        let mut written = Vec::new();
+        for (rel, bytes) in files {
+            let stamp = self.write(&rel, &bytes)?;
+            written.push(Written { path: rel, stamp });
+        }
+        self.count(|t| t.rendered += 1);
+        Ok(Entry {
+            row: vendor_row(s, Vec::new()),
+            pdf,
+            files: written,
+        })
+    }
+
+    /// Writes the pages every assessment shares: the index of `portfolio`, the methodology,
+    /// the schema and the assets.
+    pub(crate) fn shared(&self, portfolio: &Portfolio) -> Result<(), String> {
+        let excluded = portfolio.excluded_names();
+        let head = portfolio.head(&excluded, self.paper);
+        let rows: Vec<_> = portfolio
+            .rows
+            .iter()
+            .map(|r| (&r.row, r.pdf.as_deref()))
+            .collect();
+        let mut files = pages::assets(self.templates);
+        files.extend(pages::shared(&self.pages, page(&head, &rows))?);
+        for (rel, bytes) in files {
+            self.write(&rel, &bytes)?;
+        }
+        Ok(())
+    }
+
+    /// The site's folder.
+    pub(crate) fn out(&self) -> &Path {
+        self.out
+    }
+
+    /// What was written.
+    pub(crate) fn tally(self) -> Tally {
+        self.tally.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn count(&self, f: impl FnOnce(&mut Tally)) {
+        f(&mut self.tally.lock().unwrap_or_else(|e| e.into_inner()));
+    }
+
+    /// Writes `bytes` at `rel` unless the file already holds them; the file's stamp.
+    fn write(&self, rel: &Path, bytes: &[u8]) -> Result<Option<FileStamp>, String> {
+        let path = self.out.join(rel);
+        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+            self.count(|t| t.unchanged += 1);
+            return Ok(FileStamp::of(&path));
+        }
+        let stamp = write_atomic_stamped(&path, bytes)
+            .map_err(|e| format!("{}: cannot write ({e})", path.display()))?;
+        self.count(|t| t.written += 1);
+        Ok(stamp)
+    }
+}

@@ -1,0 +1,90 @@
+//! View: the web edition's pages, what each template of `templates/web/` receives.
+//!
+//! Policy: a page's context is the data another output already reads (the brief's data, the
+//! portfolio page's) with the page's place in the site: `root` (the relative path to the
+//! site's top), `page` and `tool`. Every word comes from [`super::labels`].
+
+use serde::Serialize;
+
+use super::brief::BriefData;
+use super::labels::{self, ChangelogEntry, Vocabulary};
+use super::portfolio::PageData;
+use crate::model::ruleset::{self, LayerInfo};
+
+fn tool() -> String {
+    format!("layerbrief {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// `index.html`: the portfolio matrix.
+#[derive(Serialize)]
+pub(crate) struct IndexPage<'a> {
+    root: &'static str,
+    page: &'static str,
+    tool: String,
+    portfolio: PageData<'a>,
+}
+
+/// The index page showing `portfolio`.
+pub(crate) fn index_page(portfolio: PageData<'_>) -> IndexPage<'_> {
+    IndexPage {
+        root: "",
+        page: "index",
+        tool: tool(),
+        portfolio,
+    }
+}
+
+/// `<assessment_id>/index.html`: one brief.
+#[derive(Serialize)]
+pub(crate) struct AssessmentPage<'a> {
+    root: &'static str,
+    page: &'static str,
+    tool: String,
+    brief: BriefData<'a>,
+    /// The PDF beside the page, by file name.
+    pdf: Option<&'a str>,
+    /// The assessment's JSON, relative to the page.
+    json: String,
+}
+
+/// The page of `brief`, whose assessment is `id`, with its PDF `pdf` beside it.
+pub(crate) fn assessment_page<'a>(
+    id: &str,
+    brief: BriefData<'a>,
+    pdf: Option<&'a str>,
+) -> AssessmentPage<'a> {
+    AssessmentPage {
+        root: "../",
+        page: "assessment",
+        tool: tool(),
+        brief,
+        pdf,
+        json: format!("../{id}.json"),
+    }
+}
+
+/// `methodology.html`: the layers, the definitions and every ruleset.
+#[derive(Serialize)]
+pub(crate) struct MethodologyPage {
+    root: &'static str,
+    page: &'static str,
+    tool: String,
+    /// Every ruleset, newest first, each with what it changed.
+    rulesets: Vec<ChangelogEntry>,
+    layers: &'static [LayerInfo],
+    vocab: Vocabulary,
+}
+
+/// The methodology page.
+pub(crate) fn methodology_page() -> MethodologyPage {
+    MethodologyPage {
+        root: "",
+        page: "methodology",
+        tool: tool(),
+        rulesets: labels::latest_ruleset()
+            .map(labels::changelog)
+            .unwrap_or_default(),
+        layers: ruleset::layers(),
+        vocab: labels::vocabulary(),
+    }
+}
