@@ -2,10 +2,12 @@
 # Installs what the tests use, only what is missing.
 #   Debian packages: poppler-utils (pdftotext, pdffonts read briefs back), qpdf (checks them),
 #   python3-venv (Debian's Python refuses `pip install` outside a virtual environment),
-#   fonts-noto-cjk and fonts-noto-core (fallback fonts for the tests of other scripts).
+#   fonts-noto-cjk, fonts-noto-core and fonts-droid-fallback (fallback fonts for the tests of
+#   other scripts).
 #   A virtual environment in target/py (LAYERBRIEF_VENV to move it) with, from PyPI:
-#   aiosmtpd, the loopback SMTP server the mail tests deliver to, and typst, the stock
-#   Typst 0.15 compiler, which compiles the projects `layerbrief export-typst` writes.
+#   aiosmtpd, the loopback SMTP server the mail tests deliver to; typst, the stock Typst 0.15
+#   compiler, which compiles the projects `layerbrief export-typst` writes; page-validation
+#   (`page`), the PDF/UA and PDF/A validator every PDF of the tests must pass.
 #   For the browser test of the web edition: Debian's chromium and nodejs/npm, and from npm,
 #   under target/node (as pinned by tests/browser/package-lock.json), playwright-core (drives
 #   /usr/bin/chromium; downloads no browser) and axe-core (the accessibility checks).
@@ -20,6 +22,7 @@ command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ] || need+=(fonts-noto-core)
+[ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
@@ -35,9 +38,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/python" -c 'import aiosmtpd, typst' >/dev/null 2>&1 ||
+"$venv/bin/python" -c 'import aiosmtpd, typst, page' >/dev/null 2>&1 ||
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    aiosmtpd==1.4.6 typst==0.15.2
+    aiosmtpd==1.4.6 typst==0.15.2 page-validation==0.11.0
 
 node_dir=target/node
 if ! cmp -s tests/browser/package-lock.json "$node_dir/package-lock.json" ||

@@ -1,11 +1,12 @@
 //! Build: many workbooks through stages 1–5, incremental, in parallel, with progress.
 //!
-//! Policy: a build goes plan → prepare → claim → typeset → commit. Workbooks whose manifest
-//! entry is fresh are skipped unless forced; the rest are loaded, validated and scored in
-//! parallel (rayon), checked for two workbooks claiming one output file, then typeset on
-//! worker threads of our own ([`workers`]), all sharing one [`Engine`] (fonts, library,
-//! parsed templates). One failure never stops the others. Each brief's messages are printed
-//! together when it finishes, so parallel output never interleaves. The result is one
+//! Policy: a build goes plan → (prepare → claim → typeset → commit) per workbook. Workbooks
+//! whose manifest entry is fresh are skipped unless forced; each of the others is loaded,
+//! validated, scored, given an output file no earlier workbook claimed, typeset and written
+//! by one of the worker threads of our own ([`workers`]), all sharing one [`Engine`] (fonts,
+//! library, parsed templates). A worker holds one prepared brief at a time, so memory stays
+//! flat in the batch's size. One failure never stops the others. Each brief's messages are
+//! printed together when it finishes, so parallel output never interleaves. The result is one
 //! [`BriefResult`] per workbook; what it means for the exit status is the command's business.
 //!
 //! A later stage of the same run (mail, the web edition) says what it keeps of each brief
@@ -183,13 +184,22 @@ pub(crate) fn build_keeping<T: Send>(
         reporter.print(&format!("warning: {w}"));
     }
     let unchanged = keep.is_some_and(|k| k.unchanged);
-    let (mut results, pending) = plan::plan(engine, config, &manifest, reporter, unchanged);
-    let prepared = plan::prepare_all(engine, config, pending, keep);
-    let ready = plan::claim(prepared, &mut results, reporter);
-    plan::clean_up(config, &manifest, &ready, reporter);
+    let shaping = plan::shaping_key(engine, config);
+    let (mut results, pending) = plan::plan(&shaping, config, &manifest, reporter, unchanged);
+    let claims = plan::Claims::new(&results);
+    let cleaner = plan::Cleaner::new(config, &manifest, reporter);
+    let worker = typeset::Worker {
+        engine,
+        config,
+        claims: &claims,
+        cleaner: &cleaner,
+        shaping: &shaping,
+        keep,
+    };
     let manifest_error = Mutex::new(None);
-    let landed = run_workers(ready, config.jobs, |r, more| {
-        let mut landed = typeset::typeset_one(engine, config, r, keep);
+    let items: Vec<_> = pending.into_iter().enumerate().collect();
+    let landed = run_workers(items, config.jobs, |(i, p), more| {
+        let mut landed = worker.build(i, p);
         // Bounds Typst's caches while briefs follow. After the last one it is the caller's
         // to do, once its result is out (a watch, after its status line; a one-shot build
         // exits instead).

@@ -1,17 +1,19 @@
-//! Build: plan, prepare and claim. Which workbooks need a brief, each loaded, validated and
-//! scored in parallel, and each given an output file no other workbook of the build takes.
+//! Build: the plan. Which workbooks need their brief built (or prepared for a later stage),
+//! which output file each claims, and the temporary files interrupted builds left behind.
+//!
+//! Policy: planning reads each workbook's bytes only to key it (the hash of everything that
+//! shaped its brief) and keeps nothing of them: a brief is prepared by the worker that builds
+//! it, so a build holds at most one prepared brief per worker, whatever the batch's size. Two
+//! workbooks must not write one file: the first in input order keeps it, whichever worker
+//! prepares it first ([`Claims`] are granted in input order).
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
-
-use rayon::prelude::*;
-use serde_json::json;
+use std::sync::{Condvar, Mutex};
 
 use super::manifest::{KeyBuilder, Manifest};
-use super::names::output_name;
 use super::output::remove_stale_temps;
-use super::prepare::{prepare_bytes, Prepared, Under};
-use super::{BriefResult, BriefStatus, BuildConfig, Keep, Reporter};
+use super::{BriefResult, BriefStatus, BuildConfig, Reporter};
 use crate::load;
 use crate::render::Engine;
 
@@ -23,44 +25,17 @@ pub(super) fn source_key(path: &Path) -> String {
         .to_string()
 }
 
-/// A workbook to prepare: read and keyed.
+/// A workbook to prepare, and to typeset unless it is up to date.
 pub(super) struct Pending {
-    source: PathBuf,
-    /// The workbook's name in the manifest.
-    source_key: String,
-    bytes: Vec<u8>,
-    key: String,
-    /// Its brief is up to date at this path: prepared for a later stage, not typeset.
-    fresh: Option<PathBuf>,
-}
-
-/// A workbook scored and given its output file, ready to typeset.
-pub(super) struct Ready {
     pub(super) source: PathBuf,
+    /// The workbook's name in the manifest.
     pub(super) source_key: String,
-    pub(super) key: String,
-    pub(super) prepared: Prepared,
-    /// The PDF, relative to the output folder.
-    pub(super) name: PathBuf,
-    pub(super) target: PathBuf,
-}
-
-/// What preparing one workbook gave.
-pub(super) enum Prepped<T> {
-    /// Ready to typeset.
-    Ready(Box<Ready>),
-    /// Up to date, kept for a later stage.
-    Fresh(BriefResult<T>),
-    /// Failed before typesetting, with its messages.
-    Dropped {
-        source: PathBuf,
-        status: BriefStatus,
-        log: String,
-    },
+    /// Its brief is up to date at this path: prepared for a later stage, not typeset.
+    pub(super) fresh: Option<PathBuf>,
 }
 
 /// The hash of everything but the workbook that shapes a brief of this build.
-fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
+pub(super) fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
     KeyBuilder::default()
         .part("version", env!("CARGO_PKG_VERSION").as_bytes())
         .part(
@@ -83,35 +58,34 @@ fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
         .finish()
 }
 
-/// Reads every workbook and sorts it: unreadable (a result now), fresh (a result now, unless
+/// The key of a workbook's brief: the build's shaping key and the workbook's bytes.
+pub(super) fn brief_key(shaping: &str, bytes: &[u8]) -> String {
+    KeyBuilder::default()
+        .part("shaping", shaping.as_bytes())
+        .part("workbook", bytes)
+        .finish()
+}
+
+/// Keys every workbook and sorts it: unreadable (a result now), fresh (a result now, unless
 /// forced or wanted prepared), or pending.
 pub(super) fn plan<T>(
-    engine: &Engine,
+    shaping: &str,
     config: &BuildConfig,
     manifest: &Manifest,
     reporter: &Reporter,
     prepare_fresh: bool,
 ) -> (Vec<BriefResult<T>>, Vec<Pending>) {
-    let shaping = shaping_key(engine, config);
     let mut results = Vec::new();
     let mut pending = Vec::new();
     for source in &config.files {
-        let bytes = match load::read_file(source, &config.limits) {
-            Ok(b) => b,
+        let key = match load::read_file(source, &config.limits) {
+            Ok(bytes) => brief_key(shaping, &bytes),
             Err(e) => {
-                reporter.print(&format!(
-                    "error: {}: {e}\n{}: not built; the earlier brief, if any, is left as it was",
-                    source.display(),
-                    source.display()
-                ));
+                reporter.print(&not_built(source, &e));
                 results.push(BriefResult::new(source.clone(), None, BriefStatus::Invalid));
                 continue;
             }
         };
-        let key = KeyBuilder::default()
-            .part("shaping", shaping.as_bytes())
-            .part("workbook", &bytes)
-            .finish();
         let source_key = source_key(source);
         let fresh = match config.force {
             true => None,
@@ -119,8 +93,8 @@ pub(super) fn plan<T>(
         };
         let fresh = fresh.map(|e| config.out.join(&e.output));
         if let (Some(target), false) = (&fresh, prepare_fresh) {
-            let mut r =
-                BriefResult::new(source.clone(), Some(target.clone()), BriefStatus::Unchanged);
+            let status = BriefStatus::Unchanged;
+            let mut r = BriefResult::new(source.clone(), Some(target.clone()), status);
             r.key = Some(key);
             results.push(r);
             continue;
@@ -128,159 +102,113 @@ pub(super) fn plan<T>(
         pending.push(Pending {
             source: source.clone(),
             source_key,
-            bytes,
-            key,
             fresh,
         });
     }
     (results, pending)
 }
 
-/// Stages 1–3 in parallel: load, validate, score, and name the output; briefs up to date
-/// are handed to `keep` at once.
-pub(super) fn prepare_all<T: Send>(
-    engine: &Engine,
-    config: &BuildConfig,
-    pending: Vec<Pending>,
-    keep: Option<&Keep<T>>,
-) -> Vec<Prepped<T>> {
-    let under = Under {
-        methodology: config.methodology,
-        limits: &config.limits,
-        fonts: engine.fonts(),
-    };
-    pending
-        .into_par_iter()
-        .map(|p| prepare_one(config, under, p, keep))
-        .collect()
+/// The message of a workbook that could not be read.
+pub(super) fn not_built(source: &Path, why: &str) -> String {
+    format!(
+        "error: {}: {why}\n{}: not built; the earlier brief, if any, is left as it was",
+        source.display(),
+        source.display()
+    )
 }
 
-fn prepare_one<T>(
-    config: &BuildConfig,
-    under: Under,
-    p: Pending,
-    keep: Option<&Keep<T>>,
-) -> Prepped<T> {
-    let prepared = match prepare_bytes(&p.source, p.bytes, under) {
-        Ok(prepared) => prepared,
-        Err(r) => {
-            let mut log = r.render();
-            log.push_str(&format!(
-                "{}: not built; the earlier brief, if any, is left as it was\n",
-                p.source.display()
-            ));
-            return Prepped::Dropped {
-                source: p.source,
-                status: BriefStatus::Invalid,
-                log,
-            };
-        }
-    };
-    if let Some(target) = p.fresh {
-        let mut r = BriefResult::new(p.source, Some(target.clone()), BriefStatus::Unchanged);
-        r.key = Some(p.key);
-        r.kept = keep.map(|k| (k.each)(&prepared, &target));
-        return Prepped::Fresh(r);
-    }
-    let m = &prepared.scored.assessment.meta;
-    let vars = json!({
-        "assessment_id": m.assessment_id,
-        "vendor": m.vendor,
-        "doc_version": m.doc_version,
-        "methodology": prepared.scored.ruleset.id,
-        "date": m.date_assessed.format("%Y-%m-%d").to_string(),
-    });
-    match output_name(&config.name_pattern, &vars) {
-        Ok(name) => Prepped::Ready(Box::new(Ready {
-            source: p.source,
-            source_key: p.source_key,
-            key: p.key,
-            prepared,
-            target: config.out.join(&name),
-            name,
-        })),
-        Err(e) => Prepped::Dropped {
-            log: format!("error: {}: {e}\n", p.source.display()),
-            source: p.source,
-            status: BriefStatus::Failed,
-        },
-    }
+/// The output files claimed so far, granted in input order.
+pub(super) struct Claims {
+    state: Mutex<ClaimState>,
+    turn: Condvar,
 }
 
-/// Two workbooks must not write one file: the first (in input order) keeps it. Returns the
-/// briefs to typeset; the others become results.
-pub(super) fn claim<T>(
-    prepared: Vec<Prepped<T>>,
-    results: &mut Vec<BriefResult<T>>,
-    reporter: &Reporter,
-) -> Vec<Ready> {
-    let mut claimed: HashMap<PathBuf, PathBuf> = HashMap::new();
-    let mut ready = Vec::new();
-    let mut rest = Vec::new();
-    for item in prepared {
-        match item {
-            Prepped::Fresh(r) => results.push(r),
-            other => rest.push(other),
+struct ClaimState {
+    /// The pending workbook whose turn it is to claim (or pass).
+    next: usize,
+    /// Output file → the workbook that writes it.
+    taken: HashMap<PathBuf, PathBuf>,
+}
+
+impl Claims {
+    /// Claims with the files of `results` (up-to-date briefs) already taken.
+    pub(super) fn new<T>(results: &[BriefResult<T>]) -> Self {
+        let taken = results
+            .iter()
+            .filter_map(|r| Some((r.target.clone()?, r.source.clone())))
+            .collect();
+        Self {
+            state: Mutex::new(ClaimState { next: 0, taken }),
+            turn: Condvar::new(),
         }
     }
-    for r in results.iter() {
-        if let Some(t) = &r.target {
-            claimed.insert(t.clone(), r.source.clone());
+
+    /// The turn of pending workbook `i`: waits until every workbook before it has claimed or
+    /// passed, then claims `target` for `source` (`None`: passes). `Err` holds the workbook
+    /// that took the file first.
+    pub(super) fn take(&self, i: usize, claim: Option<(&Path, &Path)>) -> Result<(), PathBuf> {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        while s.next < i {
+            s = self.turn.wait(s).unwrap_or_else(|e| e.into_inner());
         }
-    }
-    for item in rest {
-        match item {
-            Prepped::Ready(r) => {
-                if let Some(first) = claimed.get(&r.target) {
-                    reporter.print(&format!(
-                        "error: {}: would write {}, which {} also writes\n  help: give each assessment its own assessment_id",
-                        r.source.display(),
-                        r.target.display(),
-                        first.display()
-                    ));
-                    results.push(BriefResult::new(r.source, None, BriefStatus::Invalid));
-                } else {
-                    claimed.insert(r.target.clone(), r.source.clone());
-                    ready.push(*r);
+        let result = match claim {
+            Some((target, source)) => match s.taken.get(target) {
+                Some(first) => Err(first.clone()),
+                None => {
+                    s.taken.insert(target.to_path_buf(), source.to_path_buf());
+                    Ok(())
                 }
-            }
-            Prepped::Dropped {
-                source,
-                status,
-                log,
-            } => {
-                reporter.print(&log);
-                reporter.tick();
-                results.push(BriefResult::new(source, None, status));
-            }
-            Prepped::Fresh(r) => results.push(r),
-        }
+            },
+            None => Ok(()),
+        };
+        s.next = s.next.max(i + 1);
+        self.turn.notify_all();
+        result
     }
-    ready
 }
 
-/// Removes the temporary files an interrupted build left in the folders this build writes
-/// to: the output folder, the folders of the briefs the manifest knows, and those of the
-/// briefs about to be typeset.
-pub(super) fn clean_up(
-    config: &BuildConfig,
-    manifest: &Manifest,
-    ready: &[Ready],
-    reporter: &Reporter,
-) {
-    let mut folders = BTreeSet::from([config.out.clone()]);
-    let known = manifest.briefs.values().map(|e| config.out.join(&e.output));
-    for target in known.chain(ready.iter().map(|r| r.target.clone())) {
+/// Removes the temporary files interrupted builds left, folder by folder, each folder once.
+pub(super) struct Cleaner<'a> {
+    reporter: &'a Reporter,
+    done: Mutex<BTreeSet<PathBuf>>,
+}
+
+impl<'a> Cleaner<'a> {
+    /// Cleans the output folder and the folders of the briefs the manifest knows now.
+    pub(super) fn new(config: &BuildConfig, manifest: &Manifest, reporter: &'a Reporter) -> Self {
+        let cleaner = Self {
+            reporter,
+            done: Mutex::new(BTreeSet::new()),
+        };
+        cleaner.folder(&config.out);
+        for e in manifest.briefs.values() {
+            if let Some(dir) = config.out.join(&e.output).parent() {
+                cleaner.folder(dir);
+            }
+        }
+        cleaner
+    }
+
+    /// Cleans the folder of `target` before a brief is written there, unless done already.
+    pub(super) fn before_writing(&self, target: &Path) {
         if let Some(dir) = target.parent() {
-            folders.insert(dir.to_path_buf());
+            self.folder(dir);
         }
     }
-    for dir in folders {
-        for f in remove_stale_temps(&dir) {
-            reporter.print(&format!(
-                "note: removed {}, left by an interrupted build",
-                f.display()
-            ));
+
+    fn folder(&self, dir: &Path) {
+        let first = self
+            .done
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(dir.to_path_buf());
+        if first {
+            for f in remove_stale_temps(dir) {
+                self.reporter.print(&format!(
+                    "note: removed {}, left by an interrupted build",
+                    f.display()
+                ));
+            }
         }
     }
 }

@@ -200,12 +200,12 @@ fn font_hint(c: char) -> String {
         }
         0x0900..=0x097F => "Noto Sans Devanagari (Debian: fonts-noto-core)",
         0x0E00..=0x0E7F => "Noto Sans Thai (Debian: fonts-noto-core)",
-        0x1100..=0x11FF
-        | 0x2E80..=0x9FFF
-        | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF
-        | 0xFF00..=0xFFEF
-        | 0x20000..=0x3FFFF => "Noto Sans CJK (Debian: fonts-noto-cjk)",
+        0x1100..=0x11FF | 0xAC00..=0xD7AF => {
+            "Noto Sans CJK KR (Debian: fonts-noto-cjk; its PDFs fail PDF/A and PDF/UA validation, so pass --pdf-standard none)"
+        }
+        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF => {
+            "Droid Sans Fallback (Debian: fonts-droid-fallback), a TrueType font whose PDFs pass PDF/A and PDF/UA"
+        }
         0x2200..=0x22FF | 0x27C0..=0x27EF | 0x2980..=0x2AFF | 0x1D400..=0x1D7FF => {
             "Noto Sans Math (Debian: fonts-noto-core)"
         }

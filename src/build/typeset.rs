@@ -1,17 +1,23 @@
-//! Build: stages 4 and 5 for one brief, typeset and written atomically, with its manifest
-//! entry and its messages.
+//! Build: one workbook on a worker, stages 1–5. Prepared (loaded, validated, scored), given
+//! its output file, typeset and written atomically, with its manifest entry and its messages;
+//! what a later stage keeps of it is taken before the prepared brief is dropped.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
+use serde_json::json;
+
 use super::manifest::{self, sha256_hex};
+use super::names::output_name;
 use super::output::write_atomic_stamped;
-use super::plan::Ready;
+use super::plan::{brief_key, not_built, Claims, Cleaner, Pending};
+use super::prepare::{prepare_bytes, Prepared, Under};
 use super::{BriefResult, BriefStatus, BuildConfig, Keep};
+use crate::load;
 use crate::render::{self, Engine};
 
-/// What typesetting and writing one brief gave: its result, its new manifest entry (to record
-/// before the messages are printed), and the messages to print together.
+/// What building one workbook gave: its result, its new manifest entry (to record before the
+/// messages are printed), and the messages to print together.
 pub(super) struct Landed<T> {
     pub(super) result: BriefResult<T>,
     pub(super) entry: Option<(String, manifest::Entry)>,
@@ -19,76 +25,170 @@ pub(super) struct Landed<T> {
 }
 
 impl<T> Landed<T> {
-    /// A brief that did not land: `log` so far, then `why`.
-    fn failed(source: PathBuf, mut log: String, why: &str) -> Self {
+    /// A workbook that gave no brief: `log` so far, then `why`.
+    fn failed(source: PathBuf, status: BriefStatus, mut log: String, why: &str) -> Self {
         log.push_str(why);
-        log.push('\n');
+        if !why.ends_with('\n') {
+            log.push('\n');
+        }
         Self {
-            result: BriefResult::new(source, None, BriefStatus::Failed),
+            result: BriefResult::new(source, None, status),
             entry: None,
             log,
         }
     }
 }
 
-/// Typesets `r` and writes it atomically; once it has landed, `keep` takes what it keeps of
-/// it, and the prepared brief is dropped.
-pub(super) fn typeset_one<T>(
-    engine: &Engine,
-    config: &BuildConfig,
-    r: Ready,
-    keep: Option<&Keep<T>>,
-) -> Landed<T> {
-    let t0 = Instant::now();
-    let mut log = String::new();
-    for w in &r.prepared.warnings {
-        log.push_str(&format!("{w}\n"));
-    }
-    let doc = match render::render(engine, &r.prepared.scored, &config.render) {
-        Ok(doc) => doc,
-        Err(e) => {
+/// What a worker needs besides the workbook: the engine, the build, its claims and cleaner,
+/// the shaping key and what a later stage keeps.
+pub(super) struct Worker<'a, T> {
+    pub(super) engine: &'a Engine,
+    pub(super) config: &'a BuildConfig,
+    pub(super) claims: &'a Claims,
+    pub(super) cleaner: &'a Cleaner<'a>,
+    pub(super) shaping: &'a str,
+    pub(super) keep: Option<&'a Keep<'a, T>>,
+}
+
+impl<T> Worker<'_, T> {
+    /// Builds pending workbook number `i` (in input order).
+    pub(super) fn build(&self, i: usize, p: Pending) -> Landed<T> {
+        let prepared = match self.prepare(&p) {
+            Ok(prepared) => prepared,
+            Err(log) => {
+                let _ = self.claims.take(i, None);
+                return Landed::failed(p.source, BriefStatus::Invalid, String::new(), &log);
+            }
+        };
+        if let Some(target) = p.fresh {
+            let _ = self.claims.take(i, None);
+            let mut result =
+                BriefResult::new(p.source, Some(target.clone()), BriefStatus::Unchanged);
+            result.kept = self.keep.map(|k| (k.each)(&prepared.0, &target));
+            result.key = Some(prepared.1);
+            return Landed {
+                result,
+                entry: None,
+                log: String::new(),
+            };
+        }
+        let name = match name_of(&self.config.name_pattern, &prepared.0) {
+            Ok(name) => name,
+            Err(e) => {
+                let _ = self.claims.take(i, None);
+                let why = format!("error: {}: {e}", p.source.display());
+                return Landed::failed(p.source, BriefStatus::Failed, String::new(), &why);
+            }
+        };
+        let target = self.config.out.join(&name);
+        if let Err(first) = self.claims.take(i, Some((&target, &p.source))) {
             let why = format!(
-                "{e}\n{}: not built (typesetting failed)",
-                r.source.display()
+                "error: {}: would write {}, which {} also writes\n  help: give each assessment its own assessment_id",
+                p.source.display(),
+                target.display(),
+                first.display()
             );
-            return Landed::failed(r.source, log, &why);
+            return Landed::failed(p.source, BriefStatus::Invalid, String::new(), &why);
         }
-    };
-    for w in &doc.warnings {
-        log.push_str(&format!("{w}\n  --> {}\n", r.source.display()));
+        self.typeset(p, prepared, name, target)
     }
-    let written = match write_atomic_stamped(&r.target, &doc.pdf) {
-        Ok(stamp) => stamp,
-        Err(e) => {
-            let why = format!("error: {}: cannot write ({e})", r.target.display());
-            return Landed::failed(r.source, log, &why);
+
+    /// Stages 1–3: the workbook read again (it may have changed since it was keyed), loaded,
+    /// validated and scored; with the key of the bytes prepared. `Err` holds the messages.
+    fn prepare(&self, p: &Pending) -> Result<(Prepared, String), String> {
+        let bytes = load::read_file(&p.source, &self.config.limits)
+            .map_err(|e| not_built(&p.source, &e) + "\n")?;
+        let key = brief_key(self.shaping, &bytes);
+        let under = Under {
+            methodology: self.config.methodology,
+            limits: &self.config.limits,
+            fonts: self.engine.fonts(),
+        };
+        let prepared = prepare_bytes(&p.source, bytes, under).map_err(|r| {
+            let mut log = r.render();
+            log.push_str(&format!(
+                "{}: not built; the earlier brief, if any, is left as it was\n",
+                p.source.display()
+            ));
+            log
+        })?;
+        Ok((prepared, key))
+    }
+
+    /// Stages 4–5: typesets the brief and writes it atomically; once it has landed, the later
+    /// stage takes what it keeps of it, and the prepared brief is dropped.
+    fn typeset(
+        &self,
+        p: Pending,
+        (prepared, key): (Prepared, String),
+        name: PathBuf,
+        target: PathBuf,
+    ) -> Landed<T> {
+        let t0 = Instant::now();
+        let mut log = String::new();
+        for w in &prepared.warnings {
+            log.push_str(&format!("{w}\n"));
         }
-    };
-    let secs = t0.elapsed().as_secs_f64();
-    log.push_str(&format!(
-        "built {} ({} pages, {} KiB, {secs:.2} s)\n",
-        r.target.display(),
-        doc.pages,
-        doc.pdf.len().div_ceil(1024)
-    ));
-    let entry = manifest::Entry {
-        key: r.key.clone(),
-        output: r.name,
-        pdf_sha256: sha256_hex(&doc.pdf),
-        written,
-    };
-    let status = BriefStatus::Built {
-        pages: doc.pages,
-        bytes: doc.pdf.len(),
-        secs,
-    };
-    let kept = keep.map(|k| (k.each)(&r.prepared, &r.target));
-    let mut result = BriefResult::new(r.source, Some(r.target), status);
-    result.key = Some(r.key);
-    result.kept = kept;
-    Landed {
-        result,
-        entry: Some((r.source_key, entry)),
-        log,
+        let doc = match render::render(self.engine, &prepared.scored, &self.config.render) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let why = format!(
+                    "{e}\n{}: not built (typesetting failed)",
+                    p.source.display()
+                );
+                return Landed::failed(p.source, BriefStatus::Failed, log, &why);
+            }
+        };
+        for w in &doc.warnings {
+            log.push_str(&format!("{w}\n  --> {}\n", p.source.display()));
+        }
+        self.cleaner.before_writing(&target);
+        let written = match write_atomic_stamped(&target, &doc.pdf) {
+            Ok(stamp) => stamp,
+            Err(e) => {
+                let why = format!("error: {}: cannot write ({e})", target.display());
+                return Landed::failed(p.source, BriefStatus::Failed, log, &why);
+            }
+        };
+        let secs = t0.elapsed().as_secs_f64();
+        log.push_str(&format!(
+            "built {} ({} pages, {} KiB, {secs:.2} s)\n",
+            target.display(),
+            doc.pages,
+            doc.pdf.len().div_ceil(1024)
+        ));
+        let entry = manifest::Entry {
+            key: key.clone(),
+            output: name,
+            pdf_sha256: sha256_hex(&doc.pdf),
+            written,
+        };
+        let status = BriefStatus::Built {
+            pages: doc.pages,
+            bytes: doc.pdf.len(),
+            secs,
+        };
+        let kept = self.keep.map(|k| (k.each)(&prepared, &target));
+        let mut result = BriefResult::new(p.source, Some(target), status);
+        result.key = Some(key);
+        result.kept = kept;
+        Landed {
+            result,
+            entry: Some((p.source_key, entry)),
+            log,
+        }
     }
+}
+
+/// The output file of a prepared brief, from the name pattern.
+fn name_of(pattern: &str, prepared: &Prepared) -> Result<PathBuf, String> {
+    let m = &prepared.scored.assessment.meta;
+    let vars = json!({
+        "assessment_id": m.assessment_id,
+        "vendor": m.vendor,
+        "doc_version": m.doc_version,
+        "methodology": prepared.scored.ruleset.id,
+        "date": m.date_assessed.format("%Y-%m-%d").to_string(),
+    });
+    output_name(pattern, &vars)
 }

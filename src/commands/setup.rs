@@ -126,8 +126,25 @@ impl Reading {
     /// The engine of a build with these fonts and the templates of `typeset`; the limits.
     pub(super) fn engine(self, typeset: &TypesetArgs) -> Result<(Engine, Limits), Fatal> {
         let templates = load_templates(typeset.templates.as_ref())?;
+        if !pdf_standards(&typeset.pdf_standard)?.is_empty() {
+            warn_unconforming_fonts(&self.fonts);
+        }
         Ok((Engine::with_fonts(templates, self.fonts), self.limits))
     }
+}
+
+/// Warns about `--font-path` fonts whose text fails PDF/A and PDF/UA validation when embedded
+/// (CID-keyed CFF outlines, as in Noto Sans CJK), naming a TrueType font to use instead.
+fn warn_unconforming_fonts(fonts: &Fonts) {
+    let families = fonts.cid_keyed_cff();
+    if families.is_empty() {
+        return;
+    }
+    let names: Vec<String> = families.iter().map(|f| format!("`{f}`")).collect();
+    eprintln!(
+        "warning: text set in {} (CID-keyed CFF outlines) makes PDFs that fail PDF/A-2 and PDF/UA-1 validation (glyph widths), a limit of Typst's PDF writer\n  help: use a TrueType font for those scripts, e.g. Droid Sans Fallback for Chinese and Japanese (Debian: fonts-droid-fallback), or --pdf-standard none for a plain PDF\n",
+        names.join(", ")
+    );
 }
 
 /// The workbooks of `paths` (no path: `inputs/`), each input that could not be found

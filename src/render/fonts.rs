@@ -113,6 +113,26 @@ impl Fonts {
         })
     }
 
+    /// The fallback faces whose outlines are CID-keyed CFF (Noto Sans CJK, Source Han Sans):
+    /// Typst's PDF writer embeds their subsets with glyph widths that disagree with the PDF's
+    /// (every glyph 0 in the font program), so text set in them fails the PDF/A-2 and
+    /// PDF/UA-1 glyph-width check. The stock `typst` compiler writes the same. By family name.
+    pub(crate) fn cid_keyed_cff(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .fonts
+            .iter()
+            .filter(|f| {
+                ttf_parser::RawFace::parse(f.data().as_slice(), f.index())
+                    .ok()
+                    .and_then(|raw| raw.table(ttf_parser::Tag::from_bytes(b"CFF ")))
+                    .is_some_and(is_cid_keyed)
+            })
+            .map(|f| f.info().family.clone())
+            .collect();
+        names.dedup();
+        names
+    }
+
     /// Whether some font has a glyph for `c`, or `c` needs none (spaces, line breaks and the
     /// invisible format characters a shaper drops). Other control characters (U+0001,
     /// U+007F, U+0080…) do need one: the typesetter shapes them like any character, and a
@@ -124,6 +144,74 @@ impl Fonts {
                 .iter()
                 .any(|f| f.info().coverage.contains(c as u32))
     }
+}
+
+/// Whether a CFF table is CID-keyed: its top DICT has the ROS operator (12 30).
+fn is_cid_keyed(cff: &[u8]) -> bool {
+    // Header, then the Name INDEX, then the Top DICT INDEX, whose first item is read.
+    let Some(&hdr_size) = cff.get(2) else {
+        return false;
+    };
+    let Some((_, after_names)) = index_items(cff, usize::from(hdr_size)) else {
+        return false;
+    };
+    let Some((top, _)) = index_items(cff, after_names) else {
+        return false;
+    };
+    let Some(dict) = top.first().and_then(|r| cff.get(r.clone())) else {
+        return false;
+    };
+    // Operators are bytes 0–21 (12 escapes a second byte); operands are skipped by their
+    // encodings (28, 29, 30 and 32–254).
+    let mut i = 0;
+    while let Some(&b) = dict.get(i) {
+        match b {
+            12 => {
+                if dict.get(i + 1) == Some(&30) {
+                    return true;
+                }
+                i += 2;
+            }
+            28 => i += 3,
+            29 => i += 5,
+            30 => {
+                i += 1;
+                while dict
+                    .get(i)
+                    .is_some_and(|n| n & 0x0F != 0x0F && n >> 4 != 0x0F)
+                {
+                    i += 1;
+                }
+                i += 1;
+            }
+            247..=254 => i += 2,
+            _ => i += 1,
+        }
+    }
+    false
+}
+
+/// The byte ranges of the items of the CFF INDEX at `at`, and where it ends.
+fn index_items(cff: &[u8], at: usize) -> Option<(Vec<std::ops::Range<usize>>, usize)> {
+    let count = usize::from(u16::from_be_bytes([*cff.get(at)?, *cff.get(at + 1)?]));
+    if count == 0 {
+        return Some((Vec::new(), at + 2));
+    }
+    let off_size = usize::from(*cff.get(at + 2)?);
+    if !(1..=4).contains(&off_size) {
+        return None;
+    }
+    let offset = |k: usize| -> Option<usize> {
+        let start = at + 3 + k * off_size;
+        let bytes = cff.get(start..start + off_size)?;
+        Some(bytes.iter().fold(0usize, |n, &b| (n << 8) | usize::from(b)))
+    };
+    let data = at + 3 + (count + 1) * off_size - 1;
+    let mut items = Vec::with_capacity(count);
+    for k in 0..count {
+        items.push(data + offset(k)?..data + offset(k + 1)?);
+    }
+    Some((items, data + offset(count)?))
 }
 
 /// Characters that print nothing: whitespace (tab, line and paragraph breaks included) and

@@ -21,10 +21,10 @@ fn copies(dir: &Path, n: usize) {
     }
 }
 
-fn build(dir: &Path, extra: &[&str]) -> String {
-    let o = run(&[&["build", "in", "--out", "out"], extra].concat(), dir);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+/// `build in --out out` with `extra`, which must succeed; its summary line.
+fn build_line(dir: &Path, extra: &[&str]) -> String {
+    let (code, err) = build(dir, &[&["in", "--out", "out"], extra].concat());
+    assert_eq!(code, 0, "{err}");
     err.lines().last().unwrap_or_default().to_string()
 }
 
@@ -37,9 +37,9 @@ fn incremental_builds_rebuild_only_what_changed() {
     let tmp = scratch("incremental");
     let dir = tmp.path();
     copies(dir, 3);
-    starts(&build(dir, &[]), "3 built, 0 unchanged, 0 failed");
+    starts(&build_line(dir, &[]), "3 built, 0 unchanged, 0 failed");
     let first = std::fs::read(dir.join("out/cw-01.pdf")).unwrap();
-    starts(&build(dir, &[]), "0 built, 3 unchanged, 0 failed");
+    starts(&build_line(dir, &[]), "0 built, 3 unchanged, 0 failed");
 
     // Editing one workbook rebuilds one brief.
     let mut b = coreweave();
@@ -50,19 +50,19 @@ fn incremental_builds_rebuild_only_what_changed() {
         "W&B developer plane, captive",
     );
     b.write_xlsx(&dir.join("in/cw-01.xlsx"));
-    starts(&build(dir, &[]), "1 built, 2 unchanged, 0 failed");
+    starts(&build_line(dir, &[]), "1 built, 2 unchanged, 0 failed");
     assert_ne!(std::fs::read(dir.join("out/cw-01.pdf")).unwrap(), first);
 
     // A PDF deleted or edited by hand is rebuilt; a corrupt manifest means a full rebuild.
     std::fs::remove_file(dir.join("out/cw-02.pdf")).unwrap();
-    starts(&build(dir, &[]), "1 built, 2 unchanged, 0 failed");
+    starts(&build_line(dir, &[]), "1 built, 2 unchanged, 0 failed");
     // Edited in place, its size kept: the file's stamp changes, and its hash tells.
     let pdf = dir.join("out/cw-00.pdf");
     let mut bytes = std::fs::read(&pdf).unwrap();
     let at = bytes.len() / 2;
     bytes[at] ^= 0x20;
     std::fs::write(&pdf, &bytes).unwrap();
-    starts(&build(dir, &[]), "1 built, 2 unchanged, 0 failed");
+    starts(&build_line(dir, &[]), "1 built, 2 unchanged, 0 failed");
     // The folder copied elsewhere: every stamp differs, every hash holds.
     std::fs::create_dir_all(dir.join("copy")).unwrap();
     for f in std::fs::read_dir(dir.join("out")).unwrap() {
@@ -79,16 +79,19 @@ fn incremental_builds_rebuild_only_what_changed() {
         b"{\"format\": 1, \"briefs\": [",
     )
     .unwrap();
-    starts(&build(dir, &[]), "3 built, 0 unchanged, 0 failed");
-    starts(&build(dir, &["--force"]), "3 built, 0 unchanged, 0 failed");
+    starts(&build_line(dir, &[]), "3 built, 0 unchanged, 0 failed");
+    starts(
+        &build_line(dir, &["--force"]),
+        "3 built, 0 unchanged, 0 failed",
+    );
 
     // Another ruleset rebuilds every brief it affects.
     starts(
-        &build(dir, &["--methodology", "v1.2"]),
+        &build_line(dir, &["--methodology", "v1.2"]),
         "3 built, 0 unchanged, 0 failed",
     );
     starts(
-        &build(dir, &["--methodology", "v1.2"]),
+        &build_line(dir, &["--methodology", "v1.2"]),
         "0 built, 3 unchanged, 0 failed",
     );
 }
@@ -101,16 +104,16 @@ fn a_template_change_rebuilds_all() {
     std::fs::create_dir_all(dir.join("tpl")).unwrap();
     std::fs::write(dir.join("tpl/brief.typ"), "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= #data.assessment.vendor\n").unwrap();
     starts(
-        &build(dir, &["--templates", "tpl"]),
+        &build_line(dir, &["--templates", "tpl"]),
         "2 built, 0 unchanged, 0 failed",
     );
     starts(
-        &build(dir, &["--templates", "tpl"]),
+        &build_line(dir, &["--templates", "tpl"]),
         "0 built, 2 unchanged, 0 failed",
     );
     std::fs::write(dir.join("tpl/brief.typ"), "#let data = json(\"/data.json\")\n#set document(title: data.assessment.vendor)\n#set text(lang: \"en\")\n= Brief: #data.assessment.vendor\n").unwrap();
     starts(
-        &build(dir, &["--templates", "tpl"]),
+        &build_line(dir, &["--templates", "tpl"]),
         "2 built, 0 unchanged, 0 failed",
     );
 }
@@ -501,7 +504,7 @@ fn leftover_temp_files_of_dead_builds_are_removed() {
     let tmp = scratch("stale-tmp");
     let dir = tmp.path();
     copies(dir, 1);
-    starts(&build(dir, &["--pdf-standard", "none"]), "1 built");
+    starts(&build_line(dir, &["--pdf-standard", "none"]), "1 built");
     // A process that has exited and been reaped, and a pid above Linux's largest pid_max.
     let mut gone = Command::new("true").spawn().unwrap();
     gone.wait().unwrap();
@@ -575,7 +578,7 @@ fn a_killed_build_keeps_the_briefs_it_finished() {
         seen.iter().any(|l| l.starts_with("built ")),
         "no brief was built: {seen:?}"
     );
-    let line = build(dir, &["-j", "1", "--pdf-standard", "none"]);
+    let line = build_line(dir, &["-j", "1", "--pdf-standard", "none"]);
     let unchanged: usize = line
         .split(", ")
         .find_map(|p| p.strip_suffix(" unchanged"))
@@ -648,7 +651,7 @@ fn builds_at_once_on_one_folder_keep_every_entry() {
         );
     }
     starts(
-        &build(dir, &["--pdf-standard", "none"]),
+        &build_line(dir, &["--pdf-standard", "none"]),
         "0 built, 4 unchanged, 0 failed",
     );
 
@@ -673,4 +676,37 @@ fn builds_at_once_on_one_folder_keep_every_entry() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn the_first_workbook_in_input_order_keeps_a_shared_output_file() {
+    let tmp = scratch("claims");
+    let dir = tmp.path();
+    // Six workbooks: cw-00 … cw-05, where b and e reuse the ids of a and d.
+    copies(dir, 6);
+    for (copy, id) in [("cw-01", "cw-00"), ("cw-04", "cw-03")] {
+        let mut b = coreweave();
+        b.set("Assessment", "assessment_id", "value", id);
+        b.set("Assessment", "vendor", "value", &format!("Copy of {id}"));
+        b.write_xlsx(&dir.join(format!("in/{copy}.xlsx")));
+    }
+    for jobs in ["1", "2", "4"] {
+        let _ = std::fs::remove_dir_all(dir.join("out"));
+        let o = run(&["build", "in", "--out", "out", "-j", jobs], dir);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{err}");
+        for (copy, first) in [("cw-01", "cw-00"), ("cw-04", "cw-03")] {
+            let want = format!(
+                "in/{copy}.xlsx: would write out/{first}.pdf, which in/{first}.xlsx also writes"
+            );
+            assert!(err.contains(&want), "-j {jobs}: {err}");
+        }
+        assert!(
+            err.contains("4 built, 0 unchanged, 2 failed"),
+            "-j {jobs}: {err}"
+        );
+        // The PDF is the first workbook's.
+        let text = pdf_text(&dir.join("out/cw-00.pdf"));
+        assert!(!text.contains("Copy of cw-00"), "-j {jobs}");
+    }
 }

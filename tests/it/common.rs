@@ -211,13 +211,46 @@ pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// The text of a PDF, as poppler's `pdftotext` reads it.
-pub fn pdf_text(pdf: &Path) -> String {
-    let o = Command::new("pdftotext")
-        .args([pdf.to_str().unwrap(), "-"])
+/// `layerbrief build` with `args`, run in `dir`; returns (exit code, stderr).
+pub fn build(dir: &Path, args: &[&str]) -> (i32, String) {
+    let o = run(&[&["build"], args].concat(), dir);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+/// Runs a tool of the test machine (poppler, qpdf…); returns (success, stdout + stderr).
+pub fn tool(name: &str, args: &[&str]) -> (bool, String) {
+    let o = Command::new(name)
+        .args(args)
         .output()
-        .expect("pdftotext (run scripts/setup.sh)");
-    String::from_utf8_lossy(&o.stdout).into_owned()
+        .unwrap_or_else(|e| panic!("{name}: {e} (run scripts/setup.sh)"));
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr),
+    )
+}
+
+/// [`tool`], which must succeed; its output.
+pub fn tool_ok(name: &str, args: &[&str]) -> String {
+    let (ok, out) = tool(name, args);
+    assert!(ok, "{name} {args:?}: {out}");
+    out
+}
+
+/// The text of a PDF, as poppler's `pdftotext` reads it (layout order).
+pub fn pdf_text(pdf: &Path) -> String {
+    tool_ok("pdftotext", &[pdf.to_str().unwrap(), "-"])
+}
+
+/// The words of a PDF in content order (`pdftotext -raw`), bidi controls dropped and
+/// whitespace folded to single spaces.
+pub fn pdf_words(pdf: &Path) -> String {
+    tool_ok("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"])
+        .chars()
+        .filter(|c| !('\u{202A}'..='\u{202E}').contains(c))
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 pub fn stderr(o: &Output) -> String {
@@ -313,6 +346,34 @@ pub fn run_with_timeout(args: &[&str], cwd: &Path, limit: std::time::Duration) -
         stdout,
         stderr,
     })
+}
+
+/// The verdicts of the PDF/UA-1 and PDF/A-2a validator `page` (PyPI `page-validation`, in the
+/// tests' virtual environment) on each of `pdfs`: per file, per profile (`ua1`, `2a`),
+/// whether it conforms and the validator's report.
+pub fn conformance(pdfs: &[&Path]) -> serde_json::Value {
+    const VALIDATE: &str = r#"
+import json, sys, page
+out = {}
+for path in sys.argv[1:]:
+    out[path] = {}
+    for profile in ("ua1", "2a"):
+        r = page.validate_pdf(path, profile=profile)
+        out[path][profile] = {"compliant": r.is_compliant, "report": str(r)}
+print(json.dumps(out))
+"#;
+    let o = Command::new(python())
+        .arg("-c")
+        .arg(VALIDATE)
+        .args(pdfs)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success(),
+        "the validator failed (run scripts/setup.sh): {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap()
 }
 
 /// The names of the files in `dir` (not its subfolders), sorted.

@@ -5,6 +5,7 @@ mod common;
 
 mod batch;
 mod brief;
+mod conformance;
 mod export;
 mod formats;
 mod hostile;

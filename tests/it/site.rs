@@ -248,6 +248,20 @@ fn an_invalid_workbook_is_left_out_of_the_site_and_named() {
     assert!(!out.join("broken").exists() && !out.join("broken.json").exists());
 }
 
+/// A PNG's width, height and number of distinct colours.
+fn picture(path: &Path) -> (u32, u32, usize) {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = png::Decoder::new(std::io::BufReader::new(file))
+        .read_info()
+        .unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let step = info.color_type.samples();
+    let colours: std::collections::HashSet<&[u8]> =
+        buf[..info.buffer_size()].chunks(step).collect();
+    (info.width, info.height, colours.len())
+}
+
 /// A free port on the loopback interface.
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -298,13 +312,15 @@ fn every_page_loads_cleanly_and_accessibly_in_chromium() {
         node_modules.display()
     );
     let report = tmp.path().join("report.json");
+    let shots = tmp.path().join("shots");
+    std::fs::create_dir_all(&shots).unwrap();
     let mut pages = vec!["index.html".to_string()];
     pages.extend(IDS.iter().map(|id| format!("{id}/index.html")));
     pages.push("methodology.html".into());
     let o = Command::new("node")
         .arg(root().join("tests/browser/site.cjs"))
         .arg(format!("http://127.0.0.1:{port}/"))
-        .arg(root().join("docs"))
+        .arg(&shots)
         .arg(&report)
         .args(&pages)
         .env("NODE_PATH", &node_modules)
@@ -335,8 +351,15 @@ fn every_page_loads_cleanly_and_accessibly_in_chromium() {
     }
     for name in ["index", "brief"] {
         for width in [390, 1280] {
-            let shot = root().join(format!("docs/site-{name}-{width}.png"));
-            assert!(shot.exists(), "{}", shot.display());
+            let shot = shots.join(format!("site-{name}-{width}.png"));
+            let (w, h, colours) = picture(&shot);
+            assert_eq!(w, width, "{}", shot.display());
+            assert!(h >= 800, "{}: {h} px high", shot.display());
+            assert!(
+                colours > 50,
+                "{}: {colours} colours, a blank page",
+                shot.display()
+            );
         }
     }
     // The CoreWeave page carries every sentence of the seed brief.
