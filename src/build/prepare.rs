@@ -10,6 +10,7 @@ use std::path::Path;
 use crate::load::{self, Limits, LoadError, Value};
 use crate::model::diag::{Diagnostic, Diagnostics, Place, Severity};
 use crate::model::ruleset::{self, Ruleset};
+use crate::model::sheets;
 use crate::render::Fonts;
 use crate::score::{score, Scored, Warning, WarningKind};
 use crate::validate::validate;
@@ -116,25 +117,16 @@ fn finish(wb: load::Workbook, under: Under) -> Result<Prepared, Rejected> {
     Ok(Prepared { scored, warnings })
 }
 
-/// The sheets whose text the brief prints.
-const PRINTED_SHEETS: &[&str] = &[
-    "Assessment",
-    "Summary",
-    "Columns",
-    "Components",
-    "Layers",
-    "Overrides",
-    "History",
-];
-
 /// Cells of the printed sheets holding characters no font of the brief has: an error at
 /// each cell, naming the characters, before any typesetting.
 fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
     let mut d = Diagnostics::new(&wb.path);
+    // Every sheet the brief prints: all but the Distribution sheet's private addresses.
     let printed = wb.sheets.iter().filter(|s| {
-        PRINTED_SHEETS
+        sheets::SHEETS
             .iter()
-            .any(|n| s.name.trim().eq_ignore_ascii_case(n))
+            .filter(|spec| spec.name != sheets::DISTRIBUTION.name)
+            .any(|spec| s.name.trim().eq_ignore_ascii_case(spec.name))
     });
     for sheet in printed {
         for row in &sheet.rows {

@@ -1,4 +1,4 @@
-//! After stage 3, record: one assessment as published data, the `<assessment_id>.json` of the
+//! View: the record, one assessment as published data, the `<assessment_id>.json` of the
 //! web edition, and its JSON Schema.
 //!
 //! Policy: the record is typed; its schema is generated from the same structs, so the two

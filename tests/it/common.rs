@@ -6,17 +6,6 @@ use std::process::{Child, Command, Output};
 
 pub use fixture_writer::TextSheet;
 
-/// The sheets of the CoreWeave assessment, in workbook order.
-pub const SHEETS: &[&str] = &[
-    "Assessment",
-    "Summary",
-    "Columns",
-    "Components",
-    "Layers",
-    "Overrides",
-    "History",
-];
-
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -374,6 +363,25 @@ print(json.dumps(out))
         String::from_utf8_lossy(&o.stderr)
     );
     serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// A folder `dir/fonts` of links to the font files `fonts` (installed by scripts/setup.sh).
+pub fn font_folder(dir: &Path, fonts: &[&str]) -> PathBuf {
+    let folder = dir.join("fonts");
+    std::fs::create_dir_all(&folder).unwrap();
+    for f in fonts {
+        let f = Path::new(f);
+        assert!(
+            f.exists(),
+            "{} is missing: run scripts/setup.sh",
+            f.display()
+        );
+        let link = folder.join(f.file_name().unwrap());
+        if !link.exists() {
+            std::os::unix::fs::symlink(f, link).unwrap();
+        }
+    }
+    folder
 }
 
 /// The names of the files in `dir` (not its subfolders), sorted.

@@ -42,21 +42,8 @@ const SCRIPTS: &[(&str, &str)] = &[
 
 /// A folder holding links to the fonts of [`SCRIPTS`].
 fn font_dir(dir: &Path) -> std::path::PathBuf {
-    let fonts = dir.join("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
-    for (_, f) in SCRIPTS {
-        let f = Path::new(f);
-        assert!(
-            f.exists(),
-            "{} is missing: run scripts/setup.sh",
-            f.display()
-        );
-        let link = fonts.join(f.file_name().unwrap());
-        if !link.exists() {
-            std::os::unix::fs::symlink(f, link).unwrap();
-        }
-    }
-    fonts
+    let files: Vec<&str> = SCRIPTS.iter().map(|(_, f)| *f).collect();
+    font_folder(dir, &files)
 }
 
 /// Every text field of CoreWeave made as awkward as analysts make them: Typst markup

@@ -31,18 +31,7 @@ const FONTS: &[&str] = &[
 
 /// A folder holding links to the Noto fonts.
 fn font_dir(dir: &Path) -> PathBuf {
-    let fonts = dir.join("fonts");
-    std::fs::create_dir_all(&fonts).unwrap();
-    for f in FONTS {
-        let f = Path::new(f);
-        assert!(
-            f.exists(),
-            "{} is missing: run scripts/setup.sh",
-            f.display()
-        );
-        std::os::unix::fs::symlink(f, fonts.join(f.file_name().unwrap())).unwrap();
-    }
-    fonts
+    font_folder(dir, FONTS)
 }
 
 /// CoreWeave with the phrases appended to the first summary paragraph.

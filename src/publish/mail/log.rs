@@ -1,4 +1,4 @@
-//! After stage 5, mail: the sent log, what was delivered to whom, so a brief is sent once.
+//! Mail: the sent log, what was delivered to whom, so a brief is sent once.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -147,7 +147,8 @@ impl SendingLock {
     /// so). A file system without locks gets no exclusion, as before.
     pub fn take(log: &Path) -> Result<Self, String> {
         let path = log.with_extension("lock");
-        let file = open_lock_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let file = open_lock_file(&path)
+            .map_err(|e| format!("{}: cannot open the sending lock ({e})", path.display()))?;
         if let Err(std::fs::TryLockError::WouldBlock) = file.try_lock() {
             eprintln!(
                 "waiting for another `mail --send` into {} to finish",

@@ -1,4 +1,4 @@
-//! After stage 5, mail: SMTP delivery. Plain SMTP only to a loopback address; anywhere else
+//! Mail: SMTP delivery. Plain SMTP only to a loopback address; anywhere else
 //! TLS (smtps://) or STARTTLS, credentials only from the environment; one transaction per
 //! recipient, so one refused address never holds back the others.
 
@@ -29,10 +29,10 @@ pub fn transport(url: &str) -> Result<SmtpTransport, String> {
             SmtpTransport::builder_dangerous(host.as_str()).port(parsed.port().unwrap_or(25))
         }
         "smtp" => SmtpTransport::starttls_relay(&host)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("--smtp `{url}`: cannot set up STARTTLS ({e})"))?
             .port(parsed.port().unwrap_or(587)),
         "smtps" => SmtpTransport::relay(&host)
-            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("--smtp `{url}`: cannot set up TLS ({e})"))?
             .port(parsed.port().unwrap_or(465)),
         other => return Err(format!("--smtp scheme `{other}` is not smtp or smtps")),
     };
