@@ -268,7 +268,8 @@ pub struct MailArgs {
     /// Copy recipient (repeatable)
     #[arg(long, value_name = "ADDR")]
     pub cc: Vec<String>,
-    /// Sender [default: $LAYERBRIEF_FROM, else the publisher at localhost]
+    /// Sender, e.g. "Briefs <briefs@example.com>" [default: $LAYERBRIEF_FROM; a draft without
+    /// one has no From:, which the mail program fills in]; --send needs one
     #[arg(long, value_name = "ADDR")]
     pub from: Option<String>,
     /// Deliver the messages through --smtp (otherwise only .eml drafts are written)

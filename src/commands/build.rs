@@ -6,9 +6,8 @@ use super::setup::{batch_outcome, brief_config, Reading};
 use super::{Fatal, Outcome};
 use crate::build::{self, BuildConfig, Reporter};
 
-/// The checked build configuration of `args` (inputs collected now), with the outcome of
-/// finding them.
-pub(super) fn config(args: &BuildArgs) -> Result<(BuildConfig, Outcome), Fatal> {
+/// The checked build configuration of `args` (inputs collected now).
+pub(super) fn config(args: &BuildArgs) -> Result<BuildConfig, Fatal> {
     brief_config(
         &args.inputs.paths,
         &args.brief,
@@ -19,10 +18,10 @@ pub(super) fn config(args: &BuildArgs) -> Result<(BuildConfig, Outcome), Fatal> 
 }
 
 pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
-    let (mut config, found) = config(&args)?;
+    let mut config = config(&args)?;
     let (engine, limits) = Reading::new(&args.read)?.engine(&args.brief.typeset)?;
     config.limits = limits;
     let summary = build::build(&engine, &config, &Reporter::new(config.files.len()));
     eprintln!("{}", summary.line());
-    Ok(found.max(batch_outcome(&summary)))
+    Ok(batch_outcome(&summary))
 }

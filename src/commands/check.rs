@@ -9,7 +9,8 @@ use crate::build::prepare::prepare;
 pub(super) fn run(args: CheckArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
     let reading = Reading::new(&args.read)?;
-    let (files, mut outcome) = collect_inputs(&args.inputs.paths, false)?;
+    let files = collect_inputs(&args.inputs.paths, false)?;
+    let mut outcome = Outcome::Ok;
     let (mut valid, mut invalid) = (0, 0);
     for file in &files {
         match prepare(file, reading.under(rs)) {

@@ -16,6 +16,12 @@ pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
     let opts = render_options(&args.typeset)?;
     let reading = Reading::new(&args.read)?;
+    if !args.workbook.is_file() {
+        return Err(Fatal(format!(
+            "{}: no such file; nothing was written",
+            args.workbook.display()
+        )));
+    }
     let p = match prepare(&args.workbook, reading.under(rs)) {
         Ok(p) => p,
         Err(r) => {

@@ -11,13 +11,16 @@
 //! cannot be composed or written, a delivery that cannot be recorded); else 3 when some
 //! message was not delivered to every recipient; else 1 when some workbook was invalid; else 0.
 
+use std::path::Path;
+
 use lettre::SmtpTransport;
 
 use super::args::MailArgs;
 use super::setup::{batch_outcome, brief_config, Reading};
 use super::{Fatal, Outcome};
-use crate::build::{self, BriefStatus, Keep, Reporter};
+use crate::build::{self, BriefStatus, Keep, Reporter, Summary};
 use crate::publish::mail::{self, DraftOptions, SendingLock, SentLog};
+use crate::render::Templates;
 use crate::view::email::{email_view, EmailView};
 
 /// The checked mail options: the drafts' recipients and sender, and the SMTP transport when
@@ -47,6 +50,11 @@ impl Settings {
             (true, Some(url)) => Some(mail::transport(url).map_err(Fatal)?),
             _ => None,
         };
+        if transport.is_some() && from.is_none() {
+            return Err(Fatal(
+                "--send needs a sender: nothing was sent\n  help: give --from ADDR (e.g. --from \"Briefs <briefs@example.com>\"), or set LAYERBRIEF_FROM".into(),
+            ));
+        }
         Ok(Self {
             drafts: DraftOptions {
                 to: mailboxes("--to", &args.to)?,
@@ -62,7 +70,7 @@ impl Settings {
 
 pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     let settings = Settings::new(&args)?;
-    let (mut config, found) = brief_config(
+    let mut config = brief_config(
         &args.inputs.paths,
         &args.brief,
         args.methodology.methodology.as_deref(),
@@ -96,39 +104,71 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     let reporter = Reporter::new(config.files.len());
     let summary = build::build_keeping(&engine, &config, &reporter, Some(&keep));
     eprintln!("{}", summary.line());
-    let mut outcome = found.max(batch_outcome(&summary));
+    let mut outcome = batch_outcome(&summary);
 
-    let mut undelivered = 0usize;
+    let sent = drafts_and_deliveries(&settings, summary, engine.templates(), &mut log, &log_path);
+    if sent.drafts > 0 && settings.drafts.from.is_none() {
+        eprintln!(
+            "note: the drafts have no From: the mail program you send them with fills in your account (give --from ADDR or set LAYERBRIEF_FROM to name a sender)"
+        );
+    }
+    if sent.undelivered > 0 {
+        eprintln!("{} message(s) not delivered", sent.undelivered);
+    }
+    outcome = outcome.max(sent.outcome);
+    Ok(outcome)
+}
+
+/// What writing the drafts and delivering them came to.
+struct Sending {
+    drafts: usize,
+    undelivered: usize,
+    outcome: Outcome,
+}
+
+/// Writes each built brief's draft and, when sending, delivers it; every failure reported
+/// for its message alone.
+fn drafts_and_deliveries(
+    settings: &Settings,
+    summary: Summary<EmailView>,
+    templates: &Templates,
+    log: &mut SentLog,
+    log_path: &Path,
+) -> Sending {
+    let mut sent = Sending {
+        drafts: 0,
+        undelivered: 0,
+        outcome: Outcome::Ok,
+    };
     for r in summary.results {
         let (Some(target), Some(view), BriefStatus::Built { .. } | BriefStatus::Unchanged) =
             (&r.target, &r.kept, &r.status)
         else {
             continue;
         };
-        let view: &EmailView = view;
-        let templates = engine.templates();
         let Ok(draft) =
-            mail::write_draft(&settings.drafts, &log, &r.source, view, target, templates)
+            mail::write_draft(&settings.drafts, log, &r.source, view, target, templates)
         else {
             if settings.transport.is_some() {
-                undelivered += 1;
+                sent.undelivered += 1;
             }
-            outcome = outcome.max(Outcome::Failure);
+            sent.outcome = sent.outcome.max(Outcome::Failure);
             continue;
         };
-        if let Some(t) = &settings.transport {
-            let d = mail::deliver(t, &draft, settings.drafts.resend, &mut log, &log_path);
-            if !d.complete {
-                undelivered += 1;
-            }
-            if d.unrecorded {
-                outcome = outcome.max(Outcome::Failure);
-            }
+        sent.drafts += 1;
+        let Some(t) = &settings.transport else {
+            continue;
+        };
+        let d = mail::deliver(t, &draft, settings.drafts.resend, log, log_path);
+        if d.no_recipients {
+            sent.outcome = sent.outcome.max(Outcome::Invalid);
+        } else if !d.complete {
+            sent.undelivered += 1;
+            sent.outcome = sent.outcome.max(Outcome::Undelivered);
+        }
+        if d.unrecorded {
+            sent.outcome = sent.outcome.max(Outcome::Failure);
         }
     }
-    if undelivered > 0 {
-        eprintln!("{undelivered} message(s) not delivered");
-        outcome = outcome.max(Outcome::Undelivered);
-    }
-    Ok(outcome)
+    sent
 }

@@ -18,7 +18,7 @@ pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
     let against = ruleset_named(args.against.as_deref(), "--against")?;
     let opts = render_options(&args.typeset)?;
     let reading = Reading::new(&args.read)?;
-    let (files, found) = collect_inputs(&args.inputs.paths, false)?;
+    let files = collect_inputs(&args.inputs.paths, false)?;
     let sort = match args.sort {
         SortArg::Vendor => SortBy::Vendor,
         SortArg::Retained => SortBy::Retained,
@@ -53,7 +53,7 @@ pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
     } else {
         Outcome::Invalid
     };
-    Ok(found.max(invalid))
+    Ok(invalid)
 }
 
 /// Typesets the portfolio page; its Typst warnings go to stderr.

@@ -15,7 +15,8 @@ pub(super) fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
     let from = methodology(Some(&args.from))?.ok_or_else(|| Fatal("--from is required".into()))?;
     let to = methodology(Some(&args.to))?.ok_or_else(|| Fatal("--to is required".into()))?;
     let reading = Reading::new(&args.read)?;
-    let (files, mut outcome) = collect_inputs(&args.inputs.paths, true)?;
+    let files = collect_inputs(&args.inputs.paths, false)?;
+    let mut outcome = Outcome::Ok;
     let mut reports: Vec<(Rescore, Vec<Vec<String>>)> = Vec::new();
     for file in &files {
         match prepare(file, reading.under(Some(to))) {

@@ -11,6 +11,7 @@ use typst_pdf::PdfStandard;
 
 use super::args::{BriefArgs, PaperArg, ReadArgs, TypesetArgs};
 use super::{Fatal, Outcome};
+use crate::build::names::check_pattern;
 use crate::build::prepare::Under;
 use crate::build::{self, BriefStatus, BuildConfig, Summary};
 use crate::load::{inputs, Limits};
@@ -147,46 +148,43 @@ fn warn_unconforming_fonts(fonts: &Fonts) {
     );
 }
 
-/// The workbooks of `paths` (no path: `inputs/`), each input that could not be found
-/// reported; a folder without any workbook is an error.
-pub(super) fn collect_inputs(
-    paths: &[PathBuf],
-    allow_empty: bool,
-) -> Result<(Vec<PathBuf>, Outcome), Fatal> {
+/// The workbooks of `paths` (no path: `inputs/`). A path that cannot be found stops the
+/// command before anything is written (every such path is named), and so does finding no
+/// workbook at all, unless `allow_empty` (a watch waits for workbooks to appear).
+pub(super) fn collect_inputs(paths: &[PathBuf], allow_empty: bool) -> Result<Vec<PathBuf>, Fatal> {
     let (files, errors) = inputs::collect(paths);
-    let found = report_input_errors(&errors);
-    if files.is_empty() && errors.is_empty() && !allow_empty {
-        return Err(Fatal(
-            "no workbooks found (.xlsx, .xlsm, .xls, .xlsb, .ods)".into(),
-        ));
+    if !errors.is_empty() {
+        return Err(Fatal(format!(
+            "{}\nnothing was written",
+            errors.join("\nerror: ")
+        )));
     }
-    Ok((files, found))
-}
-
-/// Reports the inputs that could not be found; `Failure` when there were any.
-fn report_input_errors(errors: &[String]) -> Outcome {
-    for e in errors {
-        eprintln!("error: {e}");
+    if files.is_empty() && !allow_empty {
+        let searched: Vec<String> = inputs::roots(paths)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return Err(Fatal(format!(
+            "no workbooks in {} (.xlsx, .xlsm, .xls, .xlsb, .ods); nothing was written\n  help: `layerbrief init acme.xlsx` writes a blank workbook to start from",
+            searched.join(", ")
+        )));
     }
-    if errors.is_empty() {
-        Outcome::Ok
-    } else {
-        Outcome::Failure
-    }
+    Ok(files)
 }
 
 /// The checked build configuration shared by `build`, `mail` and `site` (inputs collected
-/// now, the limits the defaults until the engine is made), with the outcome of finding them.
+/// now, the limits the defaults until the engine is made).
 pub(super) fn brief_config(
     paths: &[PathBuf],
     args: &BriefArgs,
     methodology_name: Option<&str>,
     shard: Option<(u32, u32)>,
     allow_empty: bool,
-) -> Result<(BuildConfig, Outcome), Fatal> {
+) -> Result<BuildConfig, Fatal> {
     let rs = methodology(methodology_name)?;
+    check_pattern(&args.name_pattern).map_err(|e| Fatal(format!("--name-pattern {e}")))?;
     let render = render_options(&args.typeset)?;
-    let (mut files, found) = collect_inputs(paths, allow_empty)?;
+    let mut files = collect_inputs(paths, allow_empty)?;
     if let Some((k, n)) = shard {
         files = build::shard(&files, k, n);
     }
@@ -205,7 +203,7 @@ pub(super) fn brief_config(
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         keep_cached: build::KEEP_CACHED,
     };
-    Ok((config, found))
+    Ok(config)
 }
 
 /// The exit status a batch earns: `Invalid` when some workbook was invalid, `Failure` when

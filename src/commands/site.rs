@@ -28,7 +28,7 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
         batch: args.batch.clone(),
     };
     let methodology = args.methodology.methodology.as_deref();
-    let (mut config, found) = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
+    let mut config = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
     let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset)?;
     config.limits = limits;
     let site = Site::new(engine.templates(), &args.out, paper(args.typeset.paper))
@@ -40,7 +40,7 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     let reporter = Reporter::new(config.files.len());
     let summary = build::build_keeping(&engine, &config, &reporter, Some(&keep));
     eprintln!("{}", summary.line());
-    let outcome = found.max(batch_outcome(&summary));
+    let outcome = batch_outcome(&summary);
 
     let before = Cache::load(&args.out);
     let mut after = Cache::default();

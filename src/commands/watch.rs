@@ -63,7 +63,7 @@ pub(super) fn run(args: &BuildArgs) -> Result<Outcome, Fatal> {
 /// summary line. The time in the line runs from this call (the rebuild's start) to the end.
 fn once(args: &BuildArgs, warm: &mut Option<Warm>) -> Result<(Outcome, String), Fatal> {
     let started = Instant::now();
-    let (mut config, found) = config(args)?;
+    let mut config = config(args)?;
     config.keep_cached = config.files.len().clamp(KEEP_CACHED, WATCH_KEEP_CACHED);
     let templates = load_templates(args.brief.typeset.templates.as_ref())?;
     let warm = match warm.take() {
@@ -83,5 +83,5 @@ fn once(args: &BuildArgs, warm: &mut Option<Warm>) -> Result<(Outcome, String), 
     config.limits = warm.limits;
     let mut summary = build::build(&warm.engine, &config, &Reporter::new(0));
     summary.secs = started.elapsed().as_secs_f64();
-    Ok((found.max(batch_outcome(&summary)), summary.line()))
+    Ok((batch_outcome(&summary), summary.line()))
 }

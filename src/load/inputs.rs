@@ -3,8 +3,8 @@
 //!
 //! Policy: folders give their workbooks sorted by name, one level deep; office lock files,
 //! hidden files and this tool's temporary files are never inputs; a workbook named twice (a
-//! folder and a file in it) is returned once; paths that do not exist are returned as errors
-//! for the command to report, so the other inputs are still processed.
+//! folder and a file in it) is returned once; paths that do not exist are returned as errors,
+//! and the command stops before it writes anything.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -44,6 +44,11 @@ pub(crate) fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             }
         } else if p.is_file() {
             files.push(p);
+        } else if paths.is_empty() {
+            errors.push(format!(
+                "{}: no such folder; with no PATH, layerbrief reads the workbooks of `{DEFAULT_INPUTS}/` in the current folder\n  help: name a workbook or a folder of workbooks, e.g. `layerbrief build acme.xlsx`",
+                p.display()
+            ));
         } else {
             errors.push(format!("{}: no such file or folder", p.display()));
         }

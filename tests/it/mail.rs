@@ -248,11 +248,28 @@ fn with_distribution(rows: &[(&str, &str, &str)]) -> Book {
 }
 
 /// `mail --send` of `paths` through `server`, with `extra` arguments.
+/// `mail --send` of `paths` to `server`, with `extra` arguments; from `SENDER` unless they
+/// name a sender.
 fn send(dir: &Path, paths: &[&str], server: &Smtpd, extra: &[&str]) -> Output {
     let url = server.url();
-    let args = [&["mail"], paths, &["--send", "--smtp", url.as_str()], extra].concat();
+    let from: &[&str] = if extra.contains(&"--from") {
+        &[]
+    } else {
+        &["--from", SENDER]
+    };
+    let args = [
+        &["mail"],
+        paths,
+        &["--send", "--smtp", url.as_str()],
+        from,
+        extra,
+    ]
+    .concat();
     run(&args, dir)
 }
+
+/// The sender of the sending tests that name none of their own.
+const SENDER: &str = "Layer Advisory Group <briefs@example.com>";
 
 fn sent_log(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("out/.layerbrief-sent.json")).unwrap()).unwrap()
@@ -550,7 +567,7 @@ fn line_breaks_and_odd_text_in_names_are_folded() {
     assert_eq!(server.received().len(), 4);
     let (_, path) = &server.received()[0];
     for m in [inspect(path), inspect(&dir.join("out/coreweave.eml"))] {
-        assert_eq!(m["from"], "Layer Advisory Group <briefs@localhost>");
+        assert_eq!(m["from"], SENDER);
         let to = m["decoded"]["to"].as_str().unwrap();
         assert!(
             to.contains("Ana Buyer\" <ana@client.example>, ")
@@ -623,6 +640,8 @@ fn failed_delivery_leaves_the_eml_and_exits_3() {
             &url,
             "--to",
             "jane@example.com",
+            "--from",
+            SENDER,
         ],
         dir,
     );
@@ -662,6 +681,16 @@ fn refusals_credentials_size_and_addresses() {
     );
     refused(&["--resend"], "--send");
     refused(
+        &[
+            "--send",
+            "--smtp",
+            "smtp://127.0.0.1:9",
+            "--to",
+            "jane@example.com",
+        ],
+        "--send needs a sender: nothing was sent",
+    );
+    refused(
         &["--max-size", "100KB"],
         "above --max-size 0.1 MB; not written",
     );
@@ -676,7 +705,69 @@ fn refusals_credentials_size_and_addresses() {
             "smtp://127.0.0.1:9",
             "--to",
             "jane@example.com",
+            "--from",
+            SENDER,
         ],
         ".layerbrief-sent.json: not a sent log",
     );
+}
+
+#[test]
+fn no_recipient_and_no_sender_are_said_never_made_up() {
+    let tmp = scratch("mail-nobody");
+    let dir = tmp.path();
+    let wb = root().join("inputs/coreweave.xlsx");
+    let wb = wb.to_str().unwrap();
+    // A draft with no recipient is written, with a warning naming the workbook and the remedy;
+    // with no sender it has no From: (the mail program fills it in), and the run says so.
+    let o = run(&["mail", wb], dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: out/coreweave.eml: no recipient, so the draft's To: is empty")
+            && err.contains("coreweave.xlsx)")
+            && err.contains("add rows to the workbook's Distribution sheet (name, email, kind), or give --to ADDR"),
+        "{err}"
+    );
+    assert!(err.contains("note: the drafts have no From:"), "{err}");
+    let m = inspect(&dir.join("out/coreweave.eml"));
+    assert_eq!(m["from"], serde_json::Value::Null, "{m}");
+    assert_eq!(m["to"], serde_json::json!([]), "{m}");
+    let raw = String::from_utf8_lossy(&std::fs::read(dir.join("out/coreweave.eml")).unwrap())
+        .into_owned();
+    assert!(
+        !raw.contains("localhost") && !raw.lines().any(|l| l.starts_with("From:")),
+        "{raw}"
+    );
+    // Sending refuses it: nothing is sent and the exit status says the workbook is at fault.
+    let server = smtpd(dir, "mail", &[]);
+    let o = send(dir, &[wb], &server, &[]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: out/coreweave.eml: no recipient, so nothing was sent"),
+        "{err}"
+    );
+    assert!(server.received().is_empty());
+}
+
+#[test]
+fn a_recipient_is_greeted_by_the_name_the_distribution_sheet_gives() {
+    let tmp = scratch("mail-names");
+    let dir = tmp.path();
+    let b = with_distribution(&[("Pat Client", "pat@client.example", "to")]);
+    let wb = b.write_xlsx(&dir.join("cw.xlsx"));
+    for (to, greeting) in [
+        ("PAT@client.example", "Dear Pat Client,"),
+        ("Jo Reader <jo@client.example>", "Dear Jo Reader,"),
+        ("someone@else.example", "Hello,"),
+    ] {
+        let o = run(&["mail", wb.to_str().unwrap(), "--to", to], dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let m = inspect(&dir.join("out/coreweave.eml"));
+        assert!(
+            m["text"].as_str().unwrap().starts_with(greeting),
+            "{to}: {m}"
+        );
+    }
 }

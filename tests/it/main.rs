@@ -7,6 +7,7 @@ mod batch;
 mod brief;
 mod conformance;
 mod export;
+mod first_hour;
 mod formats;
 mod hostile;
 mod mail;

@@ -23,18 +23,13 @@ pub(crate) struct Composed {
     pub(crate) delivered: Vec<u8>,
 }
 
-/// Builds the message for one brief. Every mailbox and the subject are folded by
-/// [`header_text`] here, whatever the caller passed.
-pub(crate) fn compose(
+/// The subject, the plain-text body and the HTML body of a brief's message to `recipients`,
+/// greeting the `To:` recipients whose names are known.
+fn bodies(
     view: &EmailView,
-    pdf: Vec<u8>,
-    from: &Mailbox,
     recipients: &Recipients,
     templates: &Templates,
-    message_id: &str,
-) -> Result<Composed, String> {
-    let from = clean_mailbox(from);
-    let recipients = recipients.cleaned();
+) -> Result<(String, String, String), String> {
     let names: Vec<String> = recipients
         .to
         .iter()
@@ -48,8 +43,30 @@ pub(crate) fn compose(
     let subject = header_text(&email.render("subject.txt.j2", &ctx)?);
     let text = email.render("body.txt.j2", &ctx)?;
     let html = email.render("body.html.j2", &ctx)?;
+    Ok((subject, text, html))
+}
+
+/// Builds the message for one brief, from `from` (none: the draft has no `From:`, and the mail
+/// program that sends it fills in its own account). Every mailbox and the subject are folded
+/// by [`header_text`] here, whatever the caller passed.
+pub(crate) fn compose(
+    view: &EmailView,
+    pdf: Vec<u8>,
+    from: Option<&Mailbox>,
+    recipients: &Recipients,
+    templates: &Templates,
+    message_id: &str,
+) -> Result<Composed, String> {
+    let recipients = recipients.cleaned();
+    let (subject, text, html) = bodies(view, &recipients, templates)?;
+    // The mail library wants a sender and an envelope even for a draft that names neither;
+    // a draft without a sender drops this one's `From:` once it is built.
+    let placeholder: Address = "draft@layerbrief.invalid"
+        .parse()
+        .map_err(|e| format!("{e}"))?;
+    let from_box = from.map_or_else(|| Mailbox::new(None, placeholder), clean_mailbox);
     let mut b = Message::builder()
-        .from(from.clone())
+        .from(from_box.clone())
         .subject(subject)
         .message_id(Some(message_id.to_string()))
         .keep_bcc();
@@ -68,16 +85,19 @@ pub(crate) fn compose(
     ));
     // Delivery builds its own envelope per recipient; this one only satisfies the builder,
     // which wants one even for a draft that names nobody yet.
-    let envelope = Envelope::new(Some(from.email.clone()), vec![from.email.clone()])
+    let envelope = Envelope::new(Some(from_box.email.clone()), vec![from_box.email.clone()])
         .map_err(|e| e.to_string())?;
     let pdf_type = ContentType::parse("application/pdf").map_err(|e| e.to_string())?;
     let body = MultiPart::mixed()
         .multipart(MultiPart::alternative_plain_html(text, html))
         .singlepart(Attachment::new(view.attachment.clone()).body(pdf, pdf_type));
-    let draft = b
+    let mut draft = b
         .envelope(envelope)
         .multipart(body)
         .map_err(|e| format!("cannot build the message: {e}"))?;
+    if from.is_none() {
+        draft.headers_mut().remove::<header::From>();
+    }
     let mut sent = draft.clone();
     sent.headers_mut().remove::<header::Bcc>();
     sent.headers_mut().remove_raw("X-Unsent");
@@ -90,12 +110,13 @@ pub(crate) fn compose(
 
 /// The `Message-ID` of a brief's message: `<{32 hex}@{sender's domain}>`, the hex the start
 /// of SHA-256 over the PDF's hash, the sorted recipient addresses (lower case) and the resend
-/// counter. The same PDF to the same people gives the same id; a resend a new one.
+/// counter (`layerbrief.invalid` for a draft with no sender). The same PDF to the same people
+/// gives the same id; a resend a new one.
 pub(crate) fn message_id(
     pdf_sha256: &str,
     recipients: &Recipients,
     resend: u32,
-    sender: &Address,
+    sender: Option<&Address>,
 ) -> String {
     let mut keys: Vec<String> = recipients.addresses().iter().map(address_key).collect();
     keys.sort();
@@ -107,7 +128,7 @@ pub(crate) fn message_id(
     }
     h.update(format!("\nresend {resend}").as_bytes());
     let hex = format!("{:x}", h.finalize());
-    let domain = sender.domain();
+    let domain = sender.map_or("", |s| s.domain());
     let domain = if !domain.is_empty()
         && domain
             .bytes()

@@ -40,6 +40,17 @@ impl Recipients {
         Ok(r)
     }
 
+    /// The name this list gives the address `a`, if any.
+    pub(crate) fn name_of(&self, a: &Address) -> Option<String> {
+        let key = address_key(a);
+        self.to
+            .iter()
+            .chain(&self.cc)
+            .chain(&self.bcc)
+            .find(|mb| address_key(&mb.email) == key)
+            .and_then(|mb| mb.name.clone())
+    }
+
     /// The same recipients with every display name folded by [`header_text`].
     pub(crate) fn cleaned(&self) -> Self {
         let clean = |list: &[Mailbox]| list.iter().map(clean_mailbox).collect();

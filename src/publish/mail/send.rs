@@ -24,8 +24,9 @@ use crate::build::output::write_atomic;
 use crate::render::Templates;
 use crate::view::email::EmailView;
 
-/// How drafts are written: recipients and sender given on the command line (none: the
-/// workbook's Distribution sheet and its publisher), the size limit, whether this is a resend.
+/// How drafts are written: recipients and sender given on the command line (no recipient: the
+/// workbook's Distribution sheet; no sender: a draft without `From:`, which the mail program
+/// sending it fills in), the size limit, whether this is a resend.
 pub(crate) struct DraftOptions {
     pub(crate) to: Vec<Mailbox>,
     pub(crate) cc: Vec<Mailbox>,
@@ -39,7 +40,8 @@ pub(crate) struct Draft {
     composed: Composed,
     assessment_id: String,
     pdf_sha256: String,
-    sender: Address,
+    /// The sender; a draft may have none, a delivery always has one.
+    sender: Option<Address>,
     recipients: Recipients,
     /// What the sent log knows of this PDF.
     history: History,
@@ -54,6 +56,8 @@ pub(crate) struct Delivery {
     pub(crate) complete: bool,
     /// A delivery was made but could not be recorded in the sent log.
     pub(crate) unrecorded: bool,
+    /// The draft names no recipient: nothing was sent (the workbook is at fault).
+    pub(crate) no_recipients: bool,
 }
 
 /// Composes the message of one brief (`view`, its PDF at `pdf_path`) and writes it as an
@@ -70,14 +74,7 @@ pub(crate) fn write_draft(
     let eml = pdf_path.with_extension("eml");
     let recipients = recipients(opts, view)
         .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?;
-    let sender = match &opts.from {
-        Some(f) => f.clone(),
-        None => {
-            let address = Address::new("briefs", "localhost")
-                .map_err(|e| fail(format!("the default sender: {e}")))?;
-            Mailbox::new(Some(view.publisher.clone()), address)
-        }
-    };
+    let sender = opts.from.as_ref();
     let pdf = std::fs::read(pdf_path)
         .map_err(|e| fail(format!("{}: {e}; no draft written", pdf_path.display())))?;
     let pdf_sha256 = sha256_hex(&pdf);
@@ -86,8 +83,8 @@ pub(crate) fn write_draft(
         (true, Some(n)) => n.saturating_add(1),
         (_, n) => n.unwrap_or(0),
     };
-    let id = message_id(&pdf_sha256, &recipients, resend, &sender.email);
-    let composed = compose_caught(view, pdf, &sender, &recipients, templates, &id)
+    let id = message_id(&pdf_sha256, &recipients, resend, sender.map(|s| &s.email));
+    let composed = compose_caught(view, pdf, sender, &recipients, templates, &id)
         .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?;
     check_size(&eml, composed.draft.len(), opts.max_size).map_err(fail)?;
     write_atomic(&eml, &composed.draft)
@@ -97,11 +94,18 @@ pub(crate) fn write_draft(
         eml.display(),
         composed.draft.len().div_ceil(1024)
     );
+    if recipients.addresses().is_empty() {
+        eprintln!(
+            "warning: {}: no recipient, so the draft's To: is empty (from {})\n  help: add rows to the workbook's Distribution sheet (name, email, kind), or give --to ADDR",
+            eml.display(),
+            source.display()
+        );
+    }
     Ok(Draft {
         composed,
         assessment_id: view.assessment_id.clone(),
         pdf_sha256,
-        sender: sender.email,
+        sender: sender.map(|s| s.email.clone()),
         recipients,
         history,
         resend,
@@ -109,17 +113,29 @@ pub(crate) fn write_draft(
     })
 }
 
-/// Who the message goes to: the command line's recipients, else the Distribution sheet.
+/// Who the message goes to: the command line's recipients, else the Distribution sheet. A
+/// command-line address without a name takes the name the Distribution sheet gives it.
 fn recipients(opts: &DraftOptions, view: &EmailView) -> Result<Recipients, String> {
+    let sheet = Recipients::from_distribution(&view.distribution)?;
     if opts.to.is_empty() && opts.cc.is_empty() {
-        Recipients::from_distribution(&view.distribution)
-    } else {
-        Ok(Recipients {
-            to: opts.to.clone(),
-            cc: opts.cc.clone(),
-            bcc: Vec::new(),
-        })
+        return Ok(sheet);
     }
+    let known = |list: &[Mailbox]| -> Vec<Mailbox> {
+        list.iter()
+            .map(|mb| match &mb.name {
+                Some(_) => mb.clone(),
+                None => sheet.name_of(&mb.email).map_or_else(
+                    || mb.clone(),
+                    |name| Mailbox::new(Some(name), mb.email.clone()),
+                ),
+            })
+            .collect()
+    };
+    Ok(Recipients {
+        to: known(&opts.to),
+        cc: known(&opts.cc),
+        bcc: Vec::new(),
+    })
 }
 
 /// [`compose`], a panic inside the mail library being this message's failure. Header text is
@@ -127,7 +143,7 @@ fn recipients(opts: &DraftOptions, view: &EmailView) -> Result<Recipients, Strin
 fn compose_caught(
     view: &EmailView,
     pdf: Vec<u8>,
-    sender: &Mailbox,
+    sender: Option<&Mailbox>,
     recipients: &Recipients,
     templates: &Templates,
     id: &str,
@@ -173,11 +189,12 @@ pub(crate) fn deliver(
     let all = d.recipients.addresses();
     if all.is_empty() {
         eprintln!(
-            "error: {eml}: no recipients (give --to, or fill the Distribution sheet); not sent"
+            "error: {eml}: no recipient, so nothing was sent\n  help: add rows to the workbook's Distribution sheet (name, email, kind), or give --to ADDR"
         );
         return Delivery {
             complete: false,
             unrecorded: false,
+            no_recipients: true,
         };
     }
     let pending: Vec<&Address> = all
@@ -197,6 +214,7 @@ pub(crate) fn deliver(
         return Delivery {
             complete: true,
             unrecorded: false,
+            no_recipients: false,
         };
     }
     if already > 0 {
@@ -216,6 +234,7 @@ pub(crate) fn deliver(
     Delivery {
         complete: missed == 0,
         unrecorded,
+        no_recipients: false,
     }
 }
 
@@ -229,8 +248,12 @@ fn send_each(
     let eml = d.eml.display();
     let mut served = BTreeSet::new();
     let mut missed = 0;
+    let Some(sender) = &d.sender else {
+        eprintln!("error: {eml}: no sender; nothing was sent");
+        return (served, pending.len());
+    };
     for (i, rcpt) in pending.iter().enumerate() {
-        match send_to(transport, &d.sender, rcpt, &d.composed.delivered) {
+        match send_to(transport, sender, rcpt, &d.composed.delivered) {
             Ok(()) => {
                 served.insert(address_key(rcpt));
             }

@@ -124,11 +124,11 @@ fn any_workbook_text_composes() {
                 "bcc@example.com".parse().unwrap(),
             )],
         };
-        let id = message_id("abc", &recipients, 0, &from_address);
+        let id = message_id("abc", &recipients, 0, Some(&from_address));
         let m = compose(
             &email_view(&s),
             b"%PDF".to_vec(),
-            &from,
+            Some(&from),
             &recipients,
             &templates,
             &id,
@@ -154,21 +154,21 @@ fn message_ids_follow_pdf_recipients_and_resends() {
         to: list.iter().map(|a| a.parse().unwrap()).collect(),
         ..Recipients::default()
     };
-    let id = message_id("h1", &r(&["a@x.example", "b@x.example"]), 0, &sender);
+    let id = message_id("h1", &r(&["a@x.example", "b@x.example"]), 0, Some(&sender));
     assert!(id.starts_with('<') && id.ends_with("@example.com>"), "{id}");
     assert_eq!(id.len(), "<@example.com>".len() + 32);
     assert_eq!(
         id,
-        message_id("h1", &r(&["B@x.example", "a@x.example"]), 0, &sender)
+        message_id("h1", &r(&["B@x.example", "a@x.example"]), 0, Some(&sender))
     );
     assert_ne!(
         id,
-        message_id("h2", &r(&["a@x.example", "b@x.example"]), 0, &sender)
+        message_id("h2", &r(&["a@x.example", "b@x.example"]), 0, Some(&sender))
     );
-    assert_ne!(id, message_id("h1", &r(&["a@x.example"]), 0, &sender));
+    assert_ne!(id, message_id("h1", &r(&["a@x.example"]), 0, Some(&sender)));
     assert_ne!(
         id,
-        message_id("h1", &r(&["a@x.example", "b@x.example"]), 1, &sender)
+        message_id("h1", &r(&["a@x.example", "b@x.example"]), 1, Some(&sender))
     );
 }
 
