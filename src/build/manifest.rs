@@ -22,7 +22,8 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-const FORMAT: u32 = 1;
+/// The manifest's shape: 2 names workbooks by a hash of their path (1 by the path itself).
+const FORMAT: u32 = 2;
 
 /// One built brief.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,7 +39,7 @@ pub struct Entry {
     pub written: Option<crate::build::output::FileStamp>,
 }
 
-/// Entries by workbook (canonical path).
+/// Entries by workbook (a hash of its canonical path).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     format: u32,

@@ -17,12 +17,13 @@ use super::{BriefResult, BriefStatus, BuildConfig, Reporter};
 use crate::load;
 use crate::render::Engine;
 
-/// The canonical name of a workbook in the manifest.
+/// A workbook's name in the manifest: a hash of its canonical path, so the manifest (which
+/// `site` keeps in the folder it publishes) holds no path of the machine.
 pub(super) fn source_key(path: &Path) -> String {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
+    let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    KeyBuilder::default()
+        .part("workbook", canonical.as_os_str().as_encoded_bytes())
+        .finish()
 }
 
 /// A workbook to prepare, and to typeset unless it is up to date.

@@ -209,15 +209,8 @@ fn font_hint(c: char) -> String {
 
 /// The cell a scoring warning is about: the layer's headline or the override's row.
 fn scoring_place(wb: &load::Workbook, w: &Warning) -> Place {
-    let find = |sheet: &str, key_col: &str, key: &str, col: &str| -> Option<Place> {
-        let s = wb.sheet(sheet)?;
-        let (kc, c) = (s.column(key_col)?, s.column(col)?);
-        let row = s
-            .rows
-            .iter()
-            .find(|r| r.get(kc).as_text().eq_ignore_ascii_case(key))?;
-        Some(Place::cell(&s.name, row.index, c))
-    };
+    let find =
+        |sheet: &str, key_col: &str, key: &str, col: &str| wb.cell_of(sheet, key_col, key, col);
     let id = w.override_id.as_deref().unwrap_or_default();
     match w.kind {
         WarningKind::HeadlineAuthority | WarningKind::HeadlineStatus => {

@@ -5,15 +5,19 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::args::RescoreArgs;
-use super::setup::{collect_inputs, methodology, Reading};
+use super::setup::{collect_inputs, ruleset_named, Reading};
 use super::{Fatal, Outcome};
 use crate::build::output::write_atomic;
 use crate::build::prepare::prepare;
+use crate::model::next_version;
 use crate::score::rescore::{history_rows, joined, rescore, Rescore};
 
 pub(super) fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
-    let from = methodology(Some(&args.from))?.ok_or_else(|| Fatal("--from is required".into()))?;
-    let to = methodology(Some(&args.to))?.ok_or_else(|| Fatal("--to is required".into()))?;
+    let from = ruleset_named(Some(&args.from), "--from")?
+        .ok_or_else(|| Fatal("--from is required".into()))?;
+    let to =
+        ruleset_named(Some(&args.to), "--to")?.ok_or_else(|| Fatal("--to is required".into()))?;
+    let today = chrono::Local::now().date_naive();
     let reading = Reading::new(&args.read)?;
     let files = collect_inputs(&args.inputs.paths, false)?;
     let mut outcome = Outcome::Ok;
@@ -23,7 +27,14 @@ pub(super) fn run(args: RescoreArgs) -> Result<Outcome, Fatal> {
             Ok(p) => {
                 let a = &p.scored.assessment;
                 let r = rescore(a, from, to);
-                let rows = history_rows(a, to, &r);
+                let rows = history_rows(a, to, &r, today);
+                if args.history.is_some() && next_version(&a.meta.doc_version).is_none() {
+                    eprintln!(
+                        "note: {}: doc_version `{}` is not a version number like v1.3, so the proposed rows leave doc_version for you to fill",
+                        file.display(),
+                        a.meta.doc_version
+                    );
+                }
                 reports.push((r, rows));
             }
             Err(rej) => {

@@ -21,6 +21,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use crate::model::diag::Place;
+
 pub use cells::{Header, Ignored, Row, Sheet, Value, MAX_IGNORED_LISTED};
 pub use trap::panic_is_expected;
 
@@ -77,6 +79,18 @@ impl Workbook {
         self.sheets
             .iter()
             .find(|s| s.name.trim().eq_ignore_ascii_case(name))
+    }
+
+    /// The cell in column `col` of the first row of `sheet` whose `key_col` reads `key`
+    /// (ignoring case): where a message about that row's `col` points.
+    pub fn cell_of(&self, sheet: &str, key_col: &str, key: &str, col: &str) -> Option<Place> {
+        let s = self.sheet(sheet)?;
+        let (kc, c) = (s.column(key_col)?, s.column(col)?);
+        let row = s
+            .rows
+            .iter()
+            .find(|r| r.get(kc).as_text().eq_ignore_ascii_case(key))?;
+        Some(Place::cell(&s.name, row.index, c))
     }
 }
 

@@ -260,6 +260,30 @@ pub struct HistoryRow {
     pub rule_id: Option<String>,
     pub render: bool,
     pub text: Option<String>,
+    /// The ruleset the change was scored under (a methodology bump's rows).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ruleset: Option<String>,
+}
+
+/// A document version as numbers: `v1.3` and `1.3` are `[1, 3]`; `None` when it is not one.
+pub fn version_numbers(v: &str) -> Option<Vec<u64>> {
+    let v = v.trim();
+    let v = v.strip_prefix(['v', 'V']).unwrap_or(v);
+    v.split('.').map(|n| n.parse().ok()).collect()
+}
+
+/// The version after `v`: its last number raised by one (`v1.3` → `v1.4`), in its spelling.
+pub fn next_version(v: &str) -> Option<String> {
+    let numbers = version_numbers(v)?;
+    let (last, rest) = numbers.split_last()?;
+    let prefix = if v.trim().starts_with(['v', 'V']) {
+        &v.trim()[..1]
+    } else {
+        ""
+    };
+    let mut parts: Vec<String> = rest.iter().map(u64::to_string).collect();
+    parts.push((last + 1).to_string());
+    Some(format!("{prefix}{}", parts.join(".")))
 }
 
 /// A Distribution row.

@@ -10,6 +10,8 @@ pub struct ColSpec {
     /// Allowed values, for dropdowns.
     pub choices: Option<&'static [&'static str]>,
     pub about: &'static str,
+    /// A workbook may leave the column out (a column added to the contract later).
+    pub optional: bool,
 }
 
 /// One sheet.
@@ -25,6 +27,11 @@ impl SheetSpec {
     pub fn names(&self) -> Vec<&'static str> {
         self.columns.iter().map(|c| c.name).collect()
     }
+
+    /// Whether the column `name` may be left out.
+    pub fn is_optional(&self, name: &str) -> bool {
+        self.columns.iter().any(|c| c.name == name && c.optional)
+    }
 }
 
 const YN: Option<&[&str]> = Some(&["Y", "N"]);
@@ -34,6 +41,17 @@ const fn col(name: &'static str, about: &'static str) -> ColSpec {
         name,
         choices: None,
         about,
+        optional: false,
+    }
+}
+
+/// A column a workbook may leave out.
+const fn optional(name: &'static str, about: &'static str) -> ColSpec {
+    ColSpec {
+        name,
+        choices: None,
+        about,
+        optional: true,
     }
 }
 
@@ -46,6 +64,7 @@ const fn pick(
         name,
         choices: Some(choices),
         about,
+        optional: false,
     }
 }
 
@@ -54,6 +73,7 @@ const fn flag(name: &'static str, about: &'static str) -> ColSpec {
         name,
         choices: YN,
         about,
+        optional: false,
     }
 }
 
@@ -239,6 +259,10 @@ pub const HISTORY: SheetSpec = SheetSpec {
         col("rule_id", "the rule behind the change"),
         flag("render", "Y prints the text under its layer"),
         col("text", "the line printed"),
+        optional(
+            "ruleset",
+            "optional: the ruleset a methodology bump's change was scored under",
+        ),
     ],
 };
 

@@ -11,7 +11,9 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::model::ruleset::Ruleset;
-use crate::model::{date_short, Assessment, Authority};
+use chrono::NaiveDate;
+
+use crate::model::{date_short, next_version, Assessment, Authority};
 use crate::score::{score, Scored, ScoredComponent, WarningKind};
 
 /// One value that changes.
@@ -250,8 +252,16 @@ fn review(a: &Assessment, after: &Scored, changes: &[Change]) -> Vec<Review> {
 }
 
 /// The proposed History rows (the workbook's columns, header first), numbered after the
-/// workbook's last row.
-pub fn history_rows(a: &Assessment, to: &Ruleset, r: &Rescore) -> Vec<Vec<String>> {
+/// workbook's last row: of the document's next version (`v1.3` → `v1.4`; left empty when its
+/// version is not a number), dated `today` (the rescore's date), with the ruleset in its own
+/// column.
+pub fn history_rows(
+    a: &Assessment,
+    to: &Ruleset,
+    r: &Rescore,
+    today: NaiveDate,
+) -> Vec<Vec<String>> {
+    let version = next_version(&a.meta.doc_version).unwrap_or_default();
     let mut rows = vec![crate::model::sheets::HISTORY
         .names()
         .iter()
@@ -262,8 +272,8 @@ pub fn history_rows(a: &Assessment, to: &Ruleset, r: &Rescore) -> Vec<Vec<String
         seq += 1;
         rows.push(vec![
             seq.to_string(),
-            to.id.clone(),
-            date_short(to.effective_date),
+            version.clone(),
+            date_short(today),
             ch.layer_id.clone(),
             ch.target.clone(),
             ch.kind.to_string(),
@@ -272,6 +282,7 @@ pub fn history_rows(a: &Assessment, to: &Ruleset, r: &Rescore) -> Vec<Vec<String
             ch.rule.clone(),
             "N".into(),
             String::new(),
+            to.id.clone(),
         ]);
     }
     rows

@@ -5,6 +5,7 @@
 //! Warnings (unknown columns or fields) do not stop a build; any error does.
 
 mod components;
+mod consistency;
 mod layers;
 mod reader;
 mod refs;
@@ -37,8 +38,12 @@ pub fn validate(wb: &Workbook) -> Result<Validated, Vec<Diagnostic>> {
     let (components, ids) = components::components_sheet(wb, columns.as_deref(), &mut d);
     let layers = layers::layers_sheet(wb, &mut d);
     let overrides = refs::overrides_sheet(wb, &ids, &mut d);
-    let history = refs::history_sheet(wb, &ids, &mut d);
+    let doc_version = meta.as_ref().map(|m| m.doc_version.as_str());
+    let history = refs::history_sheet(wb, &ids, doc_version, &mut d);
     let distribution = distribution_sheet(wb, &mut d);
+    if let (Some(meta), Some(layers), Some(components)) = (&meta, &layers, &components) {
+        consistency::check(wb, meta, layers, components, &mut d);
+    }
     if d.has_errors() {
         return Err(d.into_vec());
     }

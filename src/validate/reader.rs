@@ -44,7 +44,7 @@ impl<'a> Table<'a> {
             }
             return None;
         };
-        let cols = locate_columns(sheet, columns, d);
+        let cols = locate_columns(sheet, columns, |c| spec.is_optional(c), d);
         warn_merged(sheet, d);
         report_ignored(sheet, d);
         Some(Self { sheet, cols })
@@ -78,6 +78,7 @@ impl<'a> Table<'a> {
 fn locate_columns(
     sheet: &Sheet,
     columns: &[&'static str],
+    optional: impl Fn(&str) -> bool,
     d: &mut Diagnostics,
 ) -> HashMap<&'static str, u32> {
     let mut cols = HashMap::new();
@@ -105,6 +106,7 @@ fn locate_columns(
             Some(col) => {
                 cols.insert(c, col);
             }
+            None if optional(c) => {}
             None => {
                 let help = match did_you_mean(c, unknown.iter().copied()) {
                     Some(close) => {

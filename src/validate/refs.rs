@@ -6,7 +6,8 @@ use crate::load::Workbook;
 use crate::model::diag::{did_you_mean, expected_one_of, Diagnostics, Place};
 use crate::model::ruleset;
 use crate::model::{
-    Authority, HistoryRow, Override, OverrideField, OverrideValue, Status, TargetType, LAYER_IDS,
+    version_numbers, Authority, HistoryRow, Override, OverrideField, OverrideValue, Status,
+    TargetType, LAYER_IDS,
 };
 
 use super::reader::{RowReader, Table};
@@ -255,76 +256,115 @@ fn override_value(r: &mut RowReader, f: OverrideField, v: &str) -> Option<Overri
     parsed
 }
 
-/// The History sheet: the document's version history, each row pointing at a known layer
-/// and, where given, a known cell.
-pub fn history_sheet(wb: &Workbook, ids: &Ids, d: &mut Diagnostics) -> Option<Vec<HistoryRow>> {
+/// The History sheet: the document's version history as rows; `doc_version` is the
+/// document's own version, which no row may be later than.
+pub fn history_sheet(
+    wb: &Workbook,
+    ids: &Ids,
+    doc_version: Option<&str>,
+    d: &mut Diagnostics,
+) -> Option<Vec<HistoryRow>> {
     let t = Table::open(wb, &sheets::HISTORY, d)?;
     let mut out = Vec::new();
     for row in &t.sheet.rows {
         let mut r = t.row(row, d);
-        let seq = r.integer("seq", true);
-        let doc_version = r.required(
-            "doc_version",
-            "the document version this change belongs to, e.g. v1.3",
-        );
-        let date = r.date("date", false);
-        let layer_text = r.required("layer_id", "a layer id, or * for the whole assessment");
-        let layer_id = layer_text.and_then(|l| {
-            if l == "*" {
-                return Some(l);
-            }
-            let found = layer_of(&l).map(str::to_string);
-            if found.is_none() {
-                let mut choices = LAYER_IDS.to_vec();
-                choices.push("*");
-                r.error(
-                    "layer_id",
-                    format!("unknown layer `{l}`"),
-                    expected_one_of(&l, &choices),
-                );
-            }
-            found
-        });
-        let target_id = r.text("target_id");
-        if let Some(target) = &target_id {
-            let is_layer = layer_of(target).is_some() || target == "*";
-            if ids.known && !is_layer && !ids.cells.contains_key(target) {
-                r.error(
-                    "target_id",
-                    format!("unknown target `{target}`"),
-                    "name a cell_id of the Components sheet, a layer id, or *",
-                );
-            }
-        }
-        let field = r.text("field");
-        let from_value = r.text("from_value");
-        let to_value = r.text("to_value");
-        let rule_id = r.text("rule_id");
-        let render = r.flag("render", false);
-        let text = r.text("text");
-        if render && text.is_none() {
-            r.error(
-                "text",
-                "`text` is empty but render = Y",
-                "write the line the brief prints under the layer, or set render = N",
-            );
-        }
-        if let (Some(seq), Some(doc_version), Some(layer_id)) = (seq, doc_version, layer_id) {
-            out.push(HistoryRow {
-                seq,
-                doc_version,
-                date,
-                layer_id,
-                target_id,
-                field,
-                from_value,
-                to_value,
-                rule_id,
-                render,
-                text,
-            });
+        if let Some(h) = history_row(&mut r, ids, doc_version) {
+            out.push(h);
         }
     }
     out.sort_by_key(|h| h.seq);
     Some(out)
+}
+
+/// One History row, checked; `None` when a cell it needs is missing.
+fn history_row(r: &mut RowReader, ids: &Ids, doc_version: Option<&str>) -> Option<HistoryRow> {
+    let seq = r.integer("seq", true);
+    let version = r.required(
+        "doc_version",
+        "the document version this change belongs to, e.g. v1.3",
+    );
+    if let (Some(v), Some(current)) = (&version, doc_version) {
+        check_version(r, v, current);
+    }
+    let date = r.date("date", false);
+    let layer_id = history_layer(r);
+    let target_id = r.text("target_id");
+    if let Some(target) = &target_id {
+        let is_layer = layer_of(target).is_some() || target == "*";
+        if ids.known && !is_layer && !ids.cells.contains_key(target) {
+            r.error(
+                "target_id",
+                format!("unknown target `{target}`"),
+                "name a cell_id of the Components sheet, a layer id, or *",
+            );
+        }
+    }
+    let field = r.text("field");
+    let from_value = r.text("from_value");
+    let to_value = r.text("to_value");
+    let rule_id = r.text("rule_id");
+    let render = r.flag("render", false);
+    let text = r.text("text");
+    if render && text.is_none() {
+        r.error(
+            "text",
+            "`text` is empty but render = Y",
+            "write the line the brief prints under the layer, or set render = N",
+        );
+    }
+    let ruleset = r.text("ruleset");
+    if let Some(rs) = ruleset.as_deref().filter(|rs| ruleset::find(rs).is_none()) {
+        r.warning(
+            "ruleset",
+            format!("unknown ruleset `{rs}`"),
+            expected_one_of(rs, &ruleset::names()),
+        );
+    }
+    Some(HistoryRow {
+        seq: seq?,
+        doc_version: version?,
+        date,
+        layer_id: layer_id?,
+        target_id,
+        field,
+        from_value,
+        to_value,
+        rule_id,
+        render,
+        text,
+        ruleset,
+    })
+}
+
+/// A History row's layer: a layer id or `*`.
+fn history_layer(r: &mut RowReader) -> Option<String> {
+    let l = r.required("layer_id", "a layer id, or * for the whole assessment")?;
+    if l == "*" {
+        return Some(l);
+    }
+    let found = layer_of(&l).map(str::to_string);
+    if found.is_none() {
+        let mut choices = LAYER_IDS.to_vec();
+        choices.push("*");
+        r.error(
+            "layer_id",
+            format!("unknown layer `{l}`"),
+            expected_one_of(&l, &choices),
+        );
+    }
+    found
+}
+
+/// A History row's version is a version of this document: not later than its own.
+fn check_version(r: &mut RowReader, v: &str, current: &str) {
+    let (Some(row), Some(now)) = (version_numbers(v), version_numbers(current)) else {
+        return;
+    };
+    if row > now {
+        r.warning(
+            "doc_version",
+            format!("History row of {v}, later than this document's version {current}"),
+            format!("a History row records a version of this document: raise doc_version on the Assessment sheet to {v} when that version is published, or correct the row"),
+        );
+    }
 }

@@ -222,6 +222,7 @@ fn rescore_proposes_history_rows() {
         dir,
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let today = chrono::Local::now().format("%b %-d %Y").to_string();
     let rows = read_csv(&dir.join("h.csv"));
     assert_eq!(
         rows[0],
@@ -236,15 +237,17 @@ fn rescore_proposes_history_rows() {
             "to_value",
             "rule_id",
             "render",
-            "text"
+            "text",
+            "ruleset"
         ]
     );
+    // The document's next version (it is v1.3), the rescore's date, the ruleset on its own.
     assert_eq!(
         rows[1],
         [
             "9",
-            "v1.3",
-            "Jun 20 2026",
+            "v1.4",
+            today.as_str(),
             "1A",
             "1A.1",
             "dapm",
@@ -252,15 +255,16 @@ fn rescore_proposes_history_rows() {
             "Delegated",
             "R-MANAGED-SERVICE",
             "N",
-            ""
+            "",
+            "v1.3"
         ]
     );
     assert_eq!(
         rows[3],
         [
             "11",
-            "v1.3",
-            "Jun 20 2026",
+            "v1.4",
+            today.as_str(),
             "1A",
             "1A",
             "layer_authority",
@@ -268,17 +272,37 @@ fn rescore_proposes_history_rows() {
             "Delegated|Ceded",
             "R-MANAGED-SERVICE",
             "N",
-            ""
+            "",
+            "v1.3"
         ]
     );
     assert_eq!(rows.len(), 5);
-    // The rows paste into a workbook that still validates.
+    // Pasted into the workbook, they validate; check says they belong to a later version
+    // until the document's version is raised, then says nothing.
     let mut b = coreweave();
+    b.sheet("History").rows[0].push("ruleset".into());
     for r in &rows[1..] {
         b.push("History", &r.iter().map(String::as_str).collect::<Vec<_>>());
     }
     let (code, err) = check(&b.write_xlsx(&dir.join("pasted.xlsx")));
     assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("History row of v1.4, later than this document's version v1.3")
+            && err.contains("raise doc_version on the Assessment sheet to v1.4"),
+        "{err}"
+    );
+    b.set("Assessment", "doc_version", "value", "v1.4");
+    let (code, err) = check(&b.write_xlsx(&dir.join("raised.xlsx")));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    // A ruleset unknown to --to or --from is named with its flag.
+    let o = run(&["rescore", "--from", "v1.2", "--to", "v1.5"], dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown ruleset `v1.5` for --to"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
