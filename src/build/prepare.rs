@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use crate::load::{self, Limits, LoadError, Value};
-use crate::model::diag::{Diagnostic, Diagnostics, Place, Severity};
+use crate::model::diag::{paint, Diagnostic, Diagnostics, Place, Severity};
 use crate::model::ruleset::{self, Ruleset};
 use crate::model::sheets;
 use crate::render::Fonts;
@@ -49,7 +49,21 @@ impl Rejected {
 
     /// Prints the rejection to stderr.
     pub(crate) fn report(&self) {
-        eprint!("{}", self.render());
+        eprint!("{}", paint(&self.render()));
+    }
+
+    /// Every diagnostic of the rejection (a file that is no workbook: one error naming it).
+    pub(crate) fn diagnostics(&self) -> Vec<Diagnostic> {
+        match self {
+            Rejected::Load(e) => vec![Diagnostic {
+                severity: Severity::Error,
+                file: e.path.clone(),
+                place: Place::file(),
+                message: e.reason.clone(),
+                help: None,
+            }],
+            Rejected::Invalid(diags) => diags.clone(),
+        }
     }
 }
 

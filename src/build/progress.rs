@@ -7,6 +7,8 @@ use std::io::IsTerminal;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::model::diag::paint;
+
 /// Progress of a build.
 pub(crate) struct Reporter {
     bar: Option<ProgressBar>,
@@ -32,7 +34,7 @@ impl Reporter {
         if text.is_empty() {
             return;
         }
-        let text = text.trim_end();
+        let text = paint(text.trim_end());
         match &self.bar {
             Some(bar) => bar.suspend(|| eprintln!("{text}")),
             None => eprintln!("{text}"),

@@ -74,7 +74,7 @@ pub(crate) fn run(cli: Cli) -> Outcome {
         Command::Site(a) => site::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
-        eprintln!("error: {msg}");
+        eprintln!("{}", crate::model::diag::paint(&format!("error: {msg}")));
         Outcome::Failure
     })
 }

@@ -25,7 +25,7 @@ pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
     };
     let p = portfolio::gather(&files, reading.under(rs), against, sort);
     let (engine, _) = reading.engine(&args.typeset)?;
-    let pdf = typeset(&engine, &p, &opts)?;
+    let pdf = typeset(&engine, &p, &opts, args.title.as_deref())?;
     let csv = portfolio::csv(&p).map_err(|e| Fatal::when("portfolio.csv", e))?;
     let out = &args.out;
     for (name, bytes) in [
@@ -57,9 +57,14 @@ pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
 }
 
 /// Typesets the portfolio page; its Typst warnings go to stderr.
-fn typeset(engine: &Engine, p: &Portfolio, opts: &RenderOptions) -> Result<Vec<u8>, Fatal> {
+fn typeset(
+    engine: &Engine,
+    p: &Portfolio,
+    opts: &RenderOptions,
+    title: Option<&str>,
+) -> Result<Vec<u8>, Fatal> {
     let excluded = p.excluded_names();
-    let head = p.head(&excluded, opts.paper);
+    let head = p.head(&excluded, opts.paper, title);
     let rows: Vec<_> = p.rows.iter().map(|r| (&r.row, None)).collect();
     let ident = match p.ruleset() {
         Some(rs) => format!("layerbrief:portfolio:{}", rs.id),

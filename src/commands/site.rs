@@ -31,8 +31,13 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     let mut config = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
     let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset)?;
     config.limits = limits;
-    let site = Site::new(engine.templates(), &args.out, paper(args.typeset.paper))
-        .map_err(|e| Fatal::when("the site's templates", e))?;
+    let site = Site::new(
+        engine.templates(),
+        &args.out,
+        paper(args.typeset.paper),
+        args.title.clone(),
+    )
+    .map_err(|e| Fatal::when("the site's templates", e))?;
     let keep = Keep {
         unchanged: false,
         each: &|p, pdf| site.assessment(&p.scored, pdf),
@@ -44,7 +49,12 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
 
     let before = Cache::load(&args.out);
     let mut after = Cache::default();
-    let web = engine.templates().web_digest();
+    // The pages depend on the web templates and on the site's name, besides the brief.
+    let web = format!(
+        "{}\n{}",
+        engine.templates().web_digest(),
+        args.title.as_deref().unwrap_or("")
+    );
     let under = Under {
         methodology: config.methodology,
         limits: &config.limits,

@@ -106,6 +106,27 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The diagnostic as one JSON object (`check --format json`): severity, file, sheet,
+    /// cell (`P7`), one-based row, column letters, message and help, absent parts `null`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let p = &self.place;
+        let cell = match (p.col, p.row) {
+            (Some(c), Some(r)) => Some(format!("{}{}", column_name(c), r + 1)),
+            _ => None,
+        };
+        serde_json::json!({
+            "type": "diagnostic",
+            "severity": self.severity,
+            "file": self.file.display().to_string(),
+            "sheet": p.sheet,
+            "cell": cell,
+            "row": p.row.map(|r| r + 1),
+            "column": p.col.map(column_name),
+            "message": self.message,
+            "help": self.help,
+        })
+    }
+
     /// The location line: `inputs/acme.xlsx: Components!P7`.
     pub fn location(&self) -> String {
         let place = self.place.to_string();
@@ -129,6 +150,56 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// Whether messages on stderr are coloured: stderr is a terminal, `NO_COLOR` is not set and
+/// `TERM` is not `dumb`.
+pub fn colour_wanted() -> bool {
+    use std::io::IsTerminal;
+    static WANTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *WANTED.get_or_init(|| {
+        std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var("TERM").map_or(true, |t| t != "dumb")
+    })
+}
+
+/// `text` (diagnostics and other messages, one or more lines) for stderr: the words that open
+/// a line (`error:`, `warning:`, `note:`, `help:`, `-->`) coloured when [`colour_wanted`].
+pub fn paint(text: &str) -> String {
+    paint_if(text, colour_wanted())
+}
+
+fn paint_if(text: &str, colour: bool) -> String {
+    if !colour {
+        return text.to_string();
+    }
+    const MARKS: &[(&str, &str)] = &[
+        ("error:", "\x1b[1;31m"),
+        ("warning:", "\x1b[1;33m"),
+        ("note:", "\x1b[1;36m"),
+        ("help:", "\x1b[1;36m"),
+        ("-->", "\x1b[1;34m"),
+    ];
+    let mut out = String::with_capacity(text.len() + 32);
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let body = line.trim_start();
+        let indent = &line[..line.len() - body.len()];
+        match MARKS.iter().find(|(m, _)| body.starts_with(m)) {
+            Some((m, colour)) => {
+                out.push_str(indent);
+                out.push_str(colour);
+                out.push_str(m);
+                out.push_str("\x1b[0m");
+                out.push_str(&body[m.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
 }
 
 /// Collects the diagnostics of one workbook.
@@ -213,6 +284,16 @@ pub(crate) fn expected_one_of(found: &str, choices: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn painting_colours_the_words_that_open_lines() {
+        let text = "error: bad\n  --> a.xlsx: S!A1\n  help: fix it\nplain";
+        assert_eq!(paint_if(text, false), text);
+        assert_eq!(
+            paint_if(text, true),
+            "\x1b[1;31merror:\x1b[0m bad\n  \x1b[1;34m-->\x1b[0m a.xlsx: S!A1\n  \x1b[1;36mhelp:\x1b[0m fix it\nplain"
+        );
+    }
 
     #[test]
     fn column_names() {

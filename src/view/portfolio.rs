@@ -131,11 +131,16 @@ pub(crate) struct PageHead<'a> {
     /// The workbooks left out, by file name.
     pub(crate) excluded: &'a [String],
     pub(crate) paper: Paper,
+    /// The name the page carries (its footer, the site's title): a title the user set, or
+    /// the assessments' publisher.
+    pub(crate) name: String,
 }
 
 #[derive(Serialize)]
 pub(crate) struct PageData<'a> {
     tool: String,
+    /// The name the page carries: a title the user set, or the assessments' publisher.
+    name: String,
     paper: Paper,
     framework: &'a str,
     scoring_model: &'a str,
@@ -235,6 +240,7 @@ pub(crate) fn page<'a>(
     let all: Vec<&VendorRow> = rows.iter().map(|(r, _)| *r).collect();
     PageData {
         tool: format!("layerbrief {}", env!("CARGO_PKG_VERSION")),
+        name: head.name.clone(),
         paper: head.paper,
         framework: shared(&all, |r| Some(&r.framework))
             .unwrap_or("4+1 Layer AI Infrastructure Model"),

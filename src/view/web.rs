@@ -2,7 +2,9 @@
 //!
 //! Policy: a page's context is the data another output already reads (the brief's data, the
 //! portfolio page's) with the page's place in the site: `root` (the relative path to the
-//! site's top), `page` and `tool`. Every word comes from [`super::labels`].
+//! site's top), `page`, `site_name` (the firm's name every page carries: a title the user set,
+//! or the publisher) and `tool` (for the generator tag only). Every word comes from
+//! [`super::labels`].
 
 use serde::Serialize;
 
@@ -20,15 +22,17 @@ fn tool() -> String {
 pub(crate) struct IndexPage<'a> {
     root: &'static str,
     page: &'static str,
+    site_name: String,
     tool: String,
     portfolio: PageData<'a>,
 }
 
-/// The index page showing `portfolio`.
-pub(crate) fn index_page(portfolio: PageData<'_>) -> IndexPage<'_> {
+/// The index page showing `portfolio`, of the site named `site_name`.
+pub(crate) fn index_page(portfolio: PageData<'_>, site_name: String) -> IndexPage<'_> {
     IndexPage {
         root: "",
         page: "index",
+        site_name,
         tool: tool(),
         portfolio,
     }
@@ -39,6 +43,7 @@ pub(crate) fn index_page(portfolio: PageData<'_>) -> IndexPage<'_> {
 pub(crate) struct AssessmentPage<'a> {
     root: &'static str,
     page: &'static str,
+    site_name: String,
     tool: String,
     brief: BriefData<'a>,
     /// The PDF beside the page, by file name.
@@ -47,15 +52,18 @@ pub(crate) struct AssessmentPage<'a> {
     json: String,
 }
 
-/// The page of `brief`, whose assessment is `id`, with its PDF `pdf` beside it.
+/// The page of `brief`, whose assessment is `id`, with its PDF `pdf` beside it, in the site
+/// named `site_name`.
 pub(crate) fn assessment_page<'a>(
     id: &str,
     brief: BriefData<'a>,
     pdf: Option<&'a str>,
+    site_name: String,
 ) -> AssessmentPage<'a> {
     AssessmentPage {
         root: "../",
         page: "assessment",
+        site_name,
         tool: tool(),
         brief,
         pdf,
@@ -68,6 +76,7 @@ pub(crate) fn assessment_page<'a>(
 pub(crate) struct MethodologyPage {
     root: &'static str,
     page: &'static str,
+    site_name: String,
     tool: String,
     /// Every ruleset, newest first, each with what it changed.
     rulesets: Vec<ChangelogEntry>,
@@ -75,11 +84,12 @@ pub(crate) struct MethodologyPage {
     vocab: Vocabulary,
 }
 
-/// The methodology page.
-pub(crate) fn methodology_page() -> MethodologyPage {
+/// The methodology page of the site named `site_name`.
+pub(crate) fn methodology_page(site_name: String) -> MethodologyPage {
     MethodologyPage {
         root: "",
         page: "methodology",
+        site_name,
         tool: tool(),
         rulesets: labels::latest_ruleset()
             .map(labels::changelog)

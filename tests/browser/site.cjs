@@ -5,7 +5,9 @@
 //   BASE_URL        the site served on loopback, e.g. http://127.0.0.1:8123/
 //   SCREENSHOT_DIR  where site-<page>-<width>.png are written (index and the first brief)
 //   REPORT.json     what was found: per page, its console errors, failed requests, requests to
-//                   other hosts, serious or critical axe violations, and its text
+//                   other hosts, serious or critical axe violations, and its text; under
+//                   `layout`, how the index lays out with the web fonts refused (as browsers
+//                   may refuse them from file://), per width
 //   PAGE...         site-relative paths, e.g. index.html coreweave/index.html
 // Exit status 0 when the report was written (the Rust test judges it), 2 on a usage or
 // launch error.
@@ -40,6 +42,7 @@ async function main() {
     for (const rel of pages) {
       report[rel] = await checkPage(browser, origin, new URL(rel, base).href);
     }
+    report.layout = await layoutWithoutFonts(browser, new URL(pages[0], base).href);
     // Screenshots for the README: the index and the first brief, phone and desktop.
     const shot = [
       ['index', pages[0]],
@@ -63,6 +66,38 @@ async function main() {
     await browser.close();
   }
   fs.writeFileSync(reportPath, JSON.stringify(report, null, 2));
+}
+
+/// The index at each width with every font request refused: whether the page scrolls
+/// sideways, whether the matrix's region does, and whether each DAPM profile bar lies inside
+/// the region.
+async function layoutWithoutFonts(browser, url) {
+  const out = {};
+  for (const width of WIDTHS) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await page.route(/\.(otf|ttf|woff2?)$/, (r) => r.abort());
+    await page.goto(url, { waitUntil: 'load' });
+    await page.evaluate(() => document.fonts.ready);
+    out[width] = await page.evaluate(() => {
+      const doc = document.documentElement;
+      const region = document.querySelector('.scroll');
+      const box = region.getBoundingClientRect();
+      const bars = [...document.querySelectorAll('.profile-cell .bar-strip')];
+      return {
+        inter: [...document.fonts].some((f) => f.family.includes('Inter') && f.status === 'loaded'),
+        page_scrolls: doc.scrollWidth > doc.clientWidth,
+        region_scrolls: region.scrollWidth > region.clientWidth,
+        bars: bars.length,
+        bars_inside: bars.every((b) => {
+          const r = b.getBoundingClientRect();
+          return r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+        }),
+      };
+    });
+    await context.close();
+  }
+  return out;
 }
 
 /// Loads one page at each width; returns what went wrong and its text.

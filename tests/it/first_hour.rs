@@ -155,3 +155,140 @@ fn layers_that_contradict_their_components_are_named_at_their_row() {
     let (code, err) = check(&b.write_xlsx(&dir.join("pending.xlsx")));
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn the_firms_name_not_the_tools_carries_the_portfolio_and_the_site() {
+    let tmp = scratch("firm-name");
+    let dir = tmp.path();
+    let examples = root().join("examples/portfolio");
+    let examples = examples.to_str().unwrap();
+    // The portfolio page: the publisher in its footer, the tool in the PDF's metadata only.
+    let o = run(&["portfolio", examples, "--out", "p"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = pdf_text(&dir.join("p/portfolio.pdf"));
+    assert!(text.contains("The CTO Advisor LLC"), "{text}");
+    assert!(!text.contains("layerbrief"), "{text}");
+    let info = tool_ok("pdfinfo", &[dir.join("p/portfolio.pdf").to_str().unwrap()]);
+    assert!(info.contains("Creator:         layerbrief"), "{info}");
+    let o = run(
+        &[
+            "portfolio",
+            examples,
+            "--out",
+            "t",
+            "--title",
+            "Acme Research",
+        ],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(pdf_text(&dir.join("t/portfolio.pdf")).contains("Acme Research"));
+    // The site: the firm's name in every page's title, brand and footer; the tool in the
+    // generator tag only; an icon of its own, inline.
+    for (title, name) in [
+        (None, "The CTO Advisor LLC"),
+        (Some("Acme Research"), "Acme Research"),
+    ] {
+        let mut args = vec!["site", examples, "--out", "site"];
+        if let Some(t) = title {
+            args.extend(["--title", t]);
+        }
+        let o = run(&args, dir);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        for page in ["index.html", "methodology.html", "coreweave/index.html"] {
+            let html = std::fs::read_to_string(dir.join("site").join(page)).unwrap();
+            assert!(
+                html.contains(&format!(" · {name}</title>")),
+                "{page}: {html}"
+            );
+            assert!(html.contains("class=\"brand\" href=\""), "{page}");
+            assert!(html.contains(&format!(">{name}</a>")), "{page}");
+            assert!(
+                html.contains("<meta name=\"generator\" content=\"layerbrief "),
+                "{page}"
+            );
+            let footer = &html[html.find("<footer").unwrap()..];
+            assert!(
+                !footer.contains("layerbrief"),
+                "{page}: the tool in the footer: {footer}"
+            );
+            // A brief's page is signed by the brief's publisher; the others by the site.
+            let signed = if page.contains('/') {
+                "The CTO Advisor LLC"
+            } else {
+                name
+            };
+            assert!(footer.contains(signed), "{page}: {footer}");
+            assert!(
+                html.contains(
+                    "<link rel=\"icon\" type=\"image/svg+xml\" href=\"data:image/svg+xml,"
+                ),
+                "{page}"
+            );
+        }
+    }
+}
+
+#[test]
+fn help_groups_options_ends_with_examples_and_check_speaks_json() {
+    let tmp = scratch("help");
+    let dir = tmp.path();
+    let help = stdout(&run(&["mail", "-h"], dir));
+    let at = |heading: &str| help.find(heading).unwrap_or_else(|| panic!("{heading}: {help}"));
+    assert!(at("Recipients and sending:") < at("--to <ADDR>"));
+    assert!(at("Typesetting:") < at("Limits:") && at("Fonts:") < at("Limits:"));
+    assert!(at("--to <ADDR>") < at("--max-file-size"));
+    assert!(help.trim_end().ends_with("send each brief once to its Distribution sheet"), "{help}");
+    let help = stdout(&run(&["build", "-h"], dir));
+    assert!(help.contains("Watching and sharding:"), "{help}");
+    for cmd in ["check", "score", "build", "init", "rescore", "mail", "export-typst", "portfolio", "site"] {
+        let help = stdout(&run(&[cmd, "-h"], dir));
+        assert!(help.contains("Examples:\n  layerbrief "), "{cmd}: {help}");
+    }
+    // Values in any case; errors name the flag typed.
+    let o = run(&["build", "nope.xlsx", "--paper", "A4"], dir);
+    assert!(!stderr(&o).contains("--paper"), "{}", stderr(&o));
+    let o = run(&["build", "--name-pattern", "{{ vendr }}.pdf"], dir);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--name-pattern `{{ vendr }}.pdf` uses `vendr`, which is not a variable (did you mean `vendor`?)"),
+        "{}",
+        stderr(&o)
+    );
+    // check --format json: one object a line, the problems at their cells, then the result.
+    let mut b = coreweave();
+    b.set("Components", "2A.2", "role", "sliverr");
+    let wb = b.write_xlsx(&dir.join("broken.xlsx"));
+    let o = run(&["check", wb.to_str().unwrap(), "--format", "json"], dir);
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let d = lines.iter().find(|l| l["type"] == "diagnostic").unwrap();
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["sheet"], "Components");
+    assert_eq!(d["message"], "unknown role `sliverr`");
+    assert!(d["cell"].as_str().unwrap().starts_with('P'), "{d}");
+    assert_eq!(lines.last().unwrap()["valid"], false);
+    // Piped, nothing is coloured.
+    assert!(!stderr(&run(&["check", wb.to_str().unwrap()], dir)).contains('\u{1b}'));
+}
+
+#[test]
+fn the_portfolio_refuses_two_workbooks_of_one_assessment_as_build_does() {
+    let tmp = scratch("portfolio-twice");
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("in")).unwrap();
+    for f in ["a.xlsx", "b.xlsx"] {
+        std::fs::copy(root().join("inputs/coreweave.xlsx"), dir.join("in").join(f)).unwrap();
+    }
+    let o = run(&["portfolio", "in", "--out", "out"], dir);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("in/b.xlsx: assessment_id `coreweave` is also in/a.xlsx's"), "{err}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("out/portfolio.json")).unwrap()).unwrap();
+    assert_eq!(json["vendors"].as_array().unwrap().len(), 1);
+    assert_eq!(json["excluded"][0]["file"], "in/b.xlsx");
+}

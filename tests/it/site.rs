@@ -362,6 +362,24 @@ fn every_page_loads_cleanly_and_accessibly_in_chromium() {
             );
         }
     }
+    // With the web fonts refused, the page never scrolls sideways; at 1280 px the whole
+    // matrix, its DAPM profile bars included, fits its region (on a phone the region scrolls).
+    let layout = &report["layout"];
+    for width in ["390", "1280"] {
+        let l = &layout[width];
+        assert_eq!(l["inter"], false, "{width}: Inter was not refused: {l}");
+        assert_eq!(
+            l["page_scrolls"], false,
+            "{width}: the page scrolls sideways: {l}"
+        );
+        assert_eq!(l["bars"], IDS.len(), "{l}");
+    }
+    assert_eq!(
+        layout["1280"]["region_scrolls"], false,
+        "{}",
+        layout["1280"]
+    );
+    assert_eq!(layout["1280"]["bars_inside"], true, "{}", layout["1280"]);
     // The CoreWeave page carries every sentence of the seed brief.
     let text = report["coreweave/index.html"]["text"].as_str().unwrap();
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -15,6 +15,7 @@ mod tables;
 use std::path::{Path, PathBuf};
 
 use crate::build::prepare::{prepare, Under};
+use crate::model::diag::paint;
 use crate::model::ruleset::Ruleset;
 use crate::score::rescore::rescore;
 use crate::score::{score, Scored};
@@ -131,9 +132,31 @@ impl Portfolio {
             .collect()
     }
 
-    /// What the page says of the whole; `excluded` the names of [`Self::excluded_names`].
-    pub(crate) fn head<'a>(&self, excluded: &'a [String], paper: Paper) -> PageHead<'a> {
+    /// The name the portfolio carries: `title` when the user set one, else its assessments'
+    /// publishers (each once, in row order).
+    pub(crate) fn name(&self, title: Option<&str>) -> String {
+        if let Some(t) = title {
+            return t.to_string();
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for r in &self.rows {
+            if !names.contains(&r.row.publisher.as_str()) {
+                names.push(&r.row.publisher);
+            }
+        }
+        names.join(" · ")
+    }
+
+    /// What the page says of the whole; `excluded` the names of [`Self::excluded_names`],
+    /// `title` the name the user set.
+    pub(crate) fn head<'a>(
+        &self,
+        excluded: &'a [String],
+        paper: Paper,
+        title: Option<&str>,
+    ) -> PageHead<'a> {
         PageHead {
+            name: self.name(title),
             ruleset: self.ruleset(),
             against: self.against.map(|rs| RulesetRef {
                 id: rs.id.clone(),
@@ -149,33 +172,43 @@ impl Portfolio {
 
 /// Reads, validates and scores every workbook of `files` under `under` and sets them side by
 /// side, compared with `against` when given. A rejected workbook is reported on stderr as
-/// `build` reports it and listed as excluded.
+/// `build` reports it and listed as excluded; so is a second workbook of an assessment id
+/// already shown (the first, in input order, keeps it, as in `build`).
 pub(crate) fn gather(
     files: &[PathBuf],
     under: Under,
     against: Option<&'static Ruleset>,
     sort: SortBy,
 ) -> Portfolio {
-    let mut rows = Vec::new();
+    let mut rows: Vec<Row> = Vec::new();
     let mut excluded = Vec::new();
     for file in files {
-        match prepare(file, under) {
+        let reason = match prepare(file, under) {
             Ok(p) => {
                 for w in &p.warnings {
-                    eprintln!("{w}\n");
+                    eprintln!("{}\n", paint(&w.to_string()));
                 }
-                rows.push(row(file, &p.scored, against));
+                let id = &p.scored.assessment.meta.assessment_id;
+                match rows.iter().find(|r| &r.row.assessment_id == id) {
+                    None => {
+                        rows.push(row(file, &p.scored, against));
+                        continue;
+                    }
+                    Some(first) => format!(
+                        "error: {}: assessment_id `{id}` is also {}'s\n  help: give each assessment its own assessment_id\n",
+                        file.display(),
+                        first.source.display()
+                    ),
+                }
             }
-            Err(r) => {
-                let reason = r.render();
-                eprint!("{reason}");
-                eprintln!("{}: left out of the portfolio", file.display());
-                excluded.push(Excluded {
-                    file: file.display().to_string(),
-                    reason: reason.trim_end().to_string(),
-                });
-            }
-        }
+            Err(r) => r.render(),
+        };
+        eprint!("{}", paint(&reason));
+        eprintln!("{}: left out of the portfolio", file.display());
+        excluded.push(Excluded {
+            file: file.display().to_string(),
+            reason: reason.trim_end().to_string(),
+        });
     }
     assemble(rows, excluded, under.methodology, against, sort)
 }

@@ -44,21 +44,26 @@ pub(crate) struct Site<'t> {
     templates: &'t Templates,
     out: &'t Path,
     paper: Paper,
+    /// The name the user gave the site (`--title`), else each page carries its publisher.
+    title: Option<String>,
     tally: Mutex<Tally>,
 }
 
 impl<'t> Site<'t> {
-    /// The site of `templates`' web edition in the folder `out`, its briefs on `paper`.
+    /// The site of `templates`' web edition in the folder `out`, its briefs on `paper`, named
+    /// `title` when the user gave one.
     pub(crate) fn new(
         templates: &'t Templates,
         out: &'t Path,
         paper: Paper,
+        title: Option<String>,
     ) -> Result<Self, String> {
         Ok(Self {
             pages: jinja::environment(templates, pages::WEB)?,
             templates,
             out,
             paper,
+            title,
             tally: Mutex::new(Tally::default()),
         })
     }
@@ -67,7 +72,11 @@ impl<'t> Site<'t> {
     /// shared pages need of it.
     pub(crate) fn assessment(&self, s: &Scored, pdf: &Path) -> Result<Entry, String> {
         let pdf = pdf.file_name().map(|n| n.to_string_lossy().into_owned());
-        let files = pages::assessment(&self.pages, s, pdf.as_deref(), self.paper)?;
+        let name = self
+            .title
+            .clone()
+            .unwrap_or_else(|| s.assessment.meta.publisher.clone());
+        let files = pages::assessment(&self.pages, s, pdf.as_deref(), self.paper, name)?;
         let mut written = Vec::new();
         for (rel, bytes) in files {
             let stamp = self.write(&rel, &bytes)?;
@@ -85,14 +94,15 @@ impl<'t> Site<'t> {
     /// the schema and the assets.
     pub(crate) fn shared(&self, portfolio: &Portfolio) -> Result<(), String> {
         let excluded = portfolio.excluded_names();
-        let head = portfolio.head(&excluded, self.paper);
+        let head = portfolio.head(&excluded, self.paper, self.title.as_deref());
         let rows: Vec<_> = portfolio
             .rows
             .iter()
             .map(|r| (&r.row, r.pdf.as_deref()))
             .collect();
         let mut files = pages::assets(self.templates);
-        files.extend(pages::shared(&self.pages, page(&head, &rows))?);
+        let name = head.name.clone();
+        files.extend(pages::shared(&self.pages, page(&head, &rows), name)?);
         for (rel, bytes) in files {
             self.write(&rel, &bytes)?;
         }

@@ -41,15 +41,17 @@ pub(super) fn assets(templates: &Templates) -> Vec<File> {
     files
 }
 
-/// The files of one assessment: its page (beside its PDF `pdf`) and its record.
+/// The files of one assessment: its page (beside its PDF `pdf`, in the site named
+/// `site_name`) and its record.
 pub(super) fn assessment(
     pages: &Templated,
     s: &Scored,
     pdf: Option<&str>,
     paper: Paper,
+    site_name: String,
 ) -> Result<Vec<File>, String> {
     let id = &s.assessment.meta.assessment_id;
-    let ctx = assessment_page(id, brief(s, paper), pdf);
+    let ctx = assessment_page(id, brief(s, paper), pdf, site_name);
     Ok(vec![
         (
             PathBuf::from(id).join("index.html"),
@@ -59,16 +61,25 @@ pub(super) fn assessment(
     ])
 }
 
-/// The pages every assessment shares: the index of `portfolio`, the methodology, the schema.
-pub(super) fn shared(pages: &Templated, portfolio: PageData) -> Result<Vec<File>, String> {
+/// The pages every assessment shares: the index of `portfolio`, the methodology, the schema,
+/// in the site named `site_name`.
+pub(super) fn shared(
+    pages: &Templated,
+    portfolio: PageData,
+    site_name: String,
+) -> Result<Vec<File>, String> {
     Ok(vec![
         (
-            "index.html".into(),
-            page(pages, "index.html.j2", &index_page(portfolio))?,
+            "methodology.html".into(),
+            page(
+                pages,
+                "methodology.html.j2",
+                &methodology_page(site_name.clone()),
+            )?,
         ),
         (
-            "methodology.html".into(),
-            page(pages, "methodology.html.j2", &methodology_page())?,
+            "index.html".into(),
+            page(pages, "index.html.j2", &index_page(portfolio, site_name))?,
         ),
         ("schema.json".into(), schema_json()),
     ])

@@ -1,0 +1,264 @@
+//! Commands' input: the command-line arguments. Stages never see these structs: each command
+//! turns them into a checked configuration first.
+//!
+//! Help reads from the command's own options down: its options, then typesetting, building,
+//! recipients and sending or watching and sharding where the command has them, then fonts,
+//! and the limits of hostile files last; every command's help ends with examples.
+
+mod groups;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use groups::{parse_shard, parse_size};
+pub use groups::{
+    BatchArgs, BriefArgs, InputArgs, MethodologyArgs, PaperArg, ReadArgs, SortArg, TypesetArgs,
+};
+
+/// Turns 4+1 Layer / DAPM assessment workbooks into client-ready PDF briefs.
+///
+/// Exit status: 2 for usage or I/O errors; else 3 when `mail` did not deliver some message;
+/// else 1 when some workbook is invalid; else 0.
+#[derive(Debug, Parser)]
+#[command(name = "layerbrief", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load, validate and score workbooks; print every problem and warning.
+    #[command(after_help = "Examples:
+  layerbrief check acme.xlsx               every problem of one workbook, each at its cell
+  layerbrief check                         every workbook of inputs/
+  layerbrief check inputs --format json    one JSON object a line, for scripts and editors")]
+    Check(CheckArgs),
+    /// Print the computed DAPM reading of one workbook.
+    #[command(after_help = "Examples:
+  layerbrief score acme.xlsx                        the reading as a table
+  layerbrief score acme.xlsx --json                 the reading as one JSON object
+  layerbrief score acme.xlsx --methodology v1.2     under another ruleset")]
+    Score(ScoreArgs),
+    /// Validate, score and typeset workbooks into PDF briefs.
+    #[command(after_help = "Examples:
+  layerbrief build                                  every workbook of inputs/ into out/
+  layerbrief build acme.xlsx --paper a4             one brief, on A4
+  layerbrief build --watch                          rebuild on every save
+  layerbrief build /shared/in --out /shared/out --shard 2/8    slice 2 of 8")]
+    Build(BuildArgs),
+    /// Write a blank assessment workbook to start from (or a filled example).
+    #[command(after_help = "Examples:
+  layerbrief init acme.xlsx                 a blank workbook, every sheet with its headers
+  layerbrief init --example example.xlsx    a filled, valid fictional assessment to learn from")]
+    Init(InitArgs),
+    /// Report what changes when assessments are scored under another ruleset.
+    #[command(after_help = "Examples:
+  layerbrief rescore --from v1.2 --to v1.3                     what the bump moves, inputs/
+  layerbrief rescore --from v1.2 --to v1.3 --history new.csv   with History rows to paste")]
+    Rescore(RescoreArgs),
+    /// Build briefs and write them as .eml drafts, or send them by SMTP.
+    #[command(after_help = "Examples:
+  layerbrief mail acme.xlsx --to \"Pat Client <pat@client.example>\"     a draft to review
+  layerbrief mail --from briefs@example.com --send --smtp smtps://mail.example.com
+                       send each brief once to its Distribution sheet")]
+    Mail(MailArgs),
+    /// Write a standalone Typst project (templates, data, fonts) of one brief.
+    #[command(after_help = "Examples:
+  layerbrief export-typst acme.xlsx acme-project    then `typst compile` as the README it writes says")]
+    ExportTypst(ExportArgs),
+    /// Set many assessments side by side: one page, one row per vendor, one column per layer.
+    #[command(after_help = "Examples:
+  layerbrief portfolio inputs                        portfolio.pdf, .csv and .json in out/
+  layerbrief portfolio inputs --against v1.2         shading every cell v1.2 reads otherwise
+  layerbrief portfolio inputs --title \"Acme Research\"    the firm's name in the footer")]
+    Portfolio(PortfolioArgs),
+    /// Build the web edition: a static site of the portfolio and every brief, with the PDFs.
+    #[command(after_help = "Examples:
+  layerbrief site                                   every workbook of inputs/ into out/site/
+  layerbrief site inputs --title \"Acme Research\"    the firm's name on every page")]
+    Site(SiteArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// How problems are printed: text for people, or one JSON object a line
+    #[arg(long, value_enum, ignore_case = true, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// How `check` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// Text for people (coloured on a terminal).
+    Text,
+    /// One JSON object a line: each problem, then each workbook's result.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// The workbook to score
+    pub workbook: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Print one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub brief: BriefArgs,
+    /// Keep running and rebuild when a workbook or template is saved
+    #[arg(long, help_heading = "Watching and sharding")]
+    pub watch: bool,
+    /// Build only the K-th of N deterministic slices of the inputs (1-based), e.g. 2/8
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Watching and sharding")]
+    pub shard: Option<(u32, u32)>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The workbook to create (.xlsx)
+    pub path: PathBuf,
+    /// Write a filled, valid fictional assessment instead of a blank workbook
+    #[arg(long)]
+    pub example: bool,
+    /// Overwrite an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RescoreArgs {
+    /// The ruleset the briefs were scored under (e.g. v1.2)
+    #[arg(long, value_name = "VER")]
+    pub from: String,
+    /// The new ruleset (e.g. v1.3)
+    #[arg(long, value_name = "VER")]
+    pub to: String,
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Print one JSON object instead of a report
+    #[arg(long)]
+    pub json: bool,
+    /// Write the proposed History rows to this CSV (one file per assessment when several)
+    #[arg(long, value_name = "FILE.csv")]
+    pub history: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Recipients and sending: the options of `mail` alone.
+const SENDING: &str = "Recipients and sending";
+
+#[derive(Debug, Args)]
+pub struct MailArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Recipient (repeatable); replaces the workbook's Distribution sheet
+    #[arg(long, value_name = "ADDR", help_heading = SENDING)]
+    pub to: Vec<String>,
+    /// Copy recipient (repeatable)
+    #[arg(long, value_name = "ADDR", help_heading = SENDING)]
+    pub cc: Vec<String>,
+    /// Sender, e.g. "Briefs <briefs@example.com>" [default: $LAYERBRIEF_FROM; a draft without
+    /// one has no From:, which the mail program fills in]; --send needs one
+    #[arg(long, value_name = "ADDR", help_heading = SENDING)]
+    pub from: Option<String>,
+    /// Deliver the messages through --smtp (otherwise only .eml drafts are written)
+    #[arg(long, requires = "smtp", help_heading = SENDING)]
+    pub send: bool,
+    /// SMTP server: smtp://host:port (plain, loopback only; STARTTLS elsewhere) or
+    /// smtps://host:port. Credentials come from LAYERBRIEF_SMTP_USER / LAYERBRIEF_SMTP_PASSWORD
+    #[arg(long, value_name = "URL", help_heading = SENDING)]
+    pub smtp: Option<String>,
+    /// Send again, with a new Message-ID, briefs the sent log says these recipients already have
+    #[arg(long, requires = "send", help_heading = SENDING)]
+    pub resend: bool,
+    /// Refuse messages larger than this when encoded (e.g. 25MB, 500KB)
+    #[arg(long, value_name = "SIZE", default_value = "25MB", value_parser = parse_size, help_heading = SENDING)]
+    pub max_size: u64,
+    #[command(flatten)]
+    pub brief: BriefArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The workbook
+    pub workbook: PathBuf,
+    /// The folder to write the project to
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub typeset: TypesetArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PortfolioArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Folder portfolio.pdf, portfolio.csv and portfolio.json are written to
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// Compare with this ruleset: every cell it reads otherwise is highlighted and listed
+    #[arg(long, value_name = "VER")]
+    pub against: Option<String>,
+    /// Row order: by vendor name, or by share of Retained components (largest first)
+    #[arg(long, value_enum, ignore_case = true, default_value_t = SortArg::Vendor)]
+    pub sort: SortArg,
+    /// The name the page's footer carries [default: the assessments' publisher]
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub typeset: TypesetArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SiteArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Folder the site is written to
+    #[arg(long, value_name = "DIR", default_value = "out/site")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// The name every page carries in its title and footer [default: the assessments'
+    /// publisher]
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub typeset: TypesetArgs,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
