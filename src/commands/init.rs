@@ -1,4 +1,5 @@
-//! Commands: `layerbrief init`, a blank workbook to start an assessment from.
+//! Commands: `layerbrief init`, a blank workbook to start an assessment from, or a filled
+//! example to learn from.
 
 use super::{Fatal, Outcome};
 use crate::commands::args::InitArgs;
@@ -21,14 +22,20 @@ pub(super) fn run(args: InitArgs) -> Result<Outcome, Fatal> {
             args.path.display()
         )));
     }
-    let bytes = crate::publish::blank::blank_workbook()
-        .map_err(|e| Fatal(format!("cannot make the workbook: {e}")))?;
+    let made = if args.example {
+        crate::publish::blank::example_workbook()
+    } else {
+        crate::publish::blank::blank_workbook()
+    };
+    let bytes = made.map_err(|e| Fatal(format!("cannot make the workbook: {e}")))?;
     crate::build::output::write_atomic(&args.path, &bytes)
         .map_err(|e| Fatal(format!("{}: {e}", args.path.display())))?;
-    println!(
-        "wrote {}: fill in the sheets, then run `layerbrief check {}`",
-        args.path.display(),
-        args.path.display()
-    );
+    let what = if args.example {
+        "a filled fictional assessment; `layerbrief build` it, then change it to learn how each cell moves the brief"
+    } else {
+        "fill in the sheets, then run `layerbrief check` on it"
+    };
+    println!("wrote {}: {what}", args.path.display());
+    println!("  next: layerbrief check {}", args.path.display());
     Ok(Outcome::Ok)
 }

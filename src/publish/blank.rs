@@ -1,6 +1,7 @@
-//! Publish: the blank workbook `layerbrief init` writes, before any stage: every sheet with
-//! its headers, the eight layers filled in, a dropdown on every enumerated column and an
-//! Instructions sheet.
+//! Publish: the workbook `layerbrief init` writes, before any stage: every sheet with its
+//! headers, a dropdown on every enumerated column and an Instructions sheet; blank (the eight
+//! layers named, the Assessment sheet's fields listed) or, with `--example`, filled with a
+//! valid fictional assessment to learn from (`examples/portfolio/src/fictional-example-cloud`).
 
 use rust_xlsxwriter::{DataValidation, Format, Workbook, Worksheet, XlsxError};
 
@@ -31,6 +32,74 @@ pub fn blank_workbook() -> Result<Vec<u8>, XlsxError> {
         if sheet.name == "Layers" {
             for (i, id) in LAYER_IDS.iter().enumerate() {
                 ws.write_string(i as u32 + 1, 0, *id)?;
+            }
+        }
+    }
+    wb.save_to_buffer()
+}
+
+/// The sheets of the example assessment, one CSV each (a sheet without one stays empty).
+const EXAMPLE: &[(&str, &str)] = &[
+    (
+        "Assessment",
+        include_str!("../../examples/portfolio/src/fictional-example-cloud/Assessment.csv"),
+    ),
+    (
+        "Summary",
+        include_str!("../../examples/portfolio/src/fictional-example-cloud/Summary.csv"),
+    ),
+    (
+        "Columns",
+        include_str!("../../examples/portfolio/src/fictional-example-cloud/Columns.csv"),
+    ),
+    (
+        "Components",
+        include_str!("../../examples/portfolio/src/fictional-example-cloud/Components.csv"),
+    ),
+    (
+        "Layers",
+        include_str!("../../examples/portfolio/src/fictional-example-cloud/Layers.csv"),
+    ),
+    (
+        "Overrides",
+        include_str!("../../examples/portfolio/src/fictional-example-cloud/Overrides.csv"),
+    ),
+    (
+        "History",
+        include_str!("../../examples/portfolio/src/fictional-example-cloud/History.csv"),
+    ),
+];
+
+/// The bytes of an .xlsx workbook of the example assessment: the blank workbook's sheets,
+/// headers and dropdowns, every cell of the example under its header; whole numbers typed as
+/// numbers, as a spreadsheet types them.
+pub fn example_workbook() -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    instructions(wb.add_worksheet())?;
+    for sheet in SHEETS {
+        let ws = wb.add_worksheet();
+        ws.set_name(sheet.name)?;
+        headers(ws, sheet)?;
+        let Some((_, csv)) = EXAMPLE.iter().find(|(name, _)| *name == sheet.name) else {
+            continue;
+        };
+        let mut rows = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(csv.as_bytes())
+            .into_records()
+            .filter_map(Result::ok);
+        let Some(header) = rows.next() else { continue };
+        for (r, row) in rows.enumerate() {
+            for (text, name) in row.iter().zip(header.iter()) {
+                let Some(col) = sheet.columns.iter().position(|c| c.name == name) else {
+                    continue;
+                };
+                let (r, col) = (r as u32 + 1, col as u16);
+                if let (true, Ok(n)) = (name == "seq", text.parse::<i64>()) {
+                    ws.write_number(r, col, n as f64)?;
+                } else if !text.is_empty() {
+                    ws.write_string(r, col, text)?;
+                }
             }
         }
     }

@@ -234,14 +234,31 @@ fn help_groups_options_ends_with_examples_and_check_speaks_json() {
     let tmp = scratch("help");
     let dir = tmp.path();
     let help = stdout(&run(&["mail", "-h"], dir));
-    let at = |heading: &str| help.find(heading).unwrap_or_else(|| panic!("{heading}: {help}"));
+    let at = |heading: &str| {
+        help.find(heading)
+            .unwrap_or_else(|| panic!("{heading}: {help}"))
+    };
     assert!(at("Recipients and sending:") < at("--to <ADDR>"));
     assert!(at("Typesetting:") < at("Limits:") && at("Fonts:") < at("Limits:"));
     assert!(at("--to <ADDR>") < at("--max-file-size"));
-    assert!(help.trim_end().ends_with("send each brief once to its Distribution sheet"), "{help}");
+    assert!(
+        help.trim_end()
+            .ends_with("send each brief once to its Distribution sheet"),
+        "{help}"
+    );
     let help = stdout(&run(&["build", "-h"], dir));
     assert!(help.contains("Watching and sharding:"), "{help}");
-    for cmd in ["check", "score", "build", "init", "rescore", "mail", "export-typst", "portfolio", "site"] {
+    for cmd in [
+        "check",
+        "score",
+        "build",
+        "init",
+        "rescore",
+        "mail",
+        "export-typst",
+        "portfolio",
+        "site",
+    ] {
         let help = stdout(&run(&[cmd, "-h"], dir));
         assert!(help.contains("Examples:\n  layerbrief "), "{cmd}: {help}");
     }
@@ -286,9 +303,40 @@ fn the_portfolio_refuses_two_workbooks_of_one_assessment_as_build_does() {
     let o = run(&["portfolio", "in", "--out", "out"], dir);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(1), "{err}");
-    assert!(err.contains("in/b.xlsx: assessment_id `coreweave` is also in/a.xlsx's"), "{err}");
+    assert!(
+        err.contains("in/b.xlsx: assessment_id `coreweave` is also in/a.xlsx's"),
+        "{err}"
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("out/portfolio.json")).unwrap()).unwrap();
     assert_eq!(json["vendors"].as_array().unwrap().len(), 1);
     assert_eq!(json["excluded"][0]["file"], "in/b.xlsx");
+}
+
+#[test]
+fn init_example_writes_a_valid_assessment_to_learn_from() {
+    let tmp = scratch("init-example");
+    let dir = tmp.path();
+    let o = run(&["init", "--example", "example.xlsx"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("next: layerbrief check example.xlsx"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["check", "example.xlsx"], dir);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("ok (fictional-example-cloud under v1.3, 7 scored components, 0 warnings)"),
+        "{}",
+        stdout(&o)
+    );
+    // It reads as the example of examples/portfolio does.
+    let score = |path: &str| stdout(&run(&["score", path, "--json"], dir));
+    let example = root().join("examples/portfolio/fictional-example-cloud.xlsx");
+    assert_eq!(score("example.xlsx"), score(example.to_str().unwrap()));
+    let (code, err) = build(dir, &["example.xlsx", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("out/fictional-example-cloud.pdf").exists());
 }
