@@ -440,7 +440,7 @@ fn name_pattern_values_cannot_make_folders_or_reserved_names() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("out/.layerbrief-manifest.json")).unwrap())
             .unwrap();
-    assert_eq!(manifest["format"], 1, "{manifest}");
+    assert_eq!(manifest["format"], 2, "{manifest}");
     assert!(!dir.join("out/coreweave.eml").exists());
     assert!(dir.join("out/A-B Cloud.pdf").is_file());
 }
