@@ -11,7 +11,7 @@ use super::args::{BriefArgs, SiteArgs};
 use super::setup::{batch_outcome, brief_config, paper, Reading};
 use super::{Fatal, Outcome};
 use crate::build::prepare::{prepare, Under};
-use crate::build::{self, BriefResult, BriefStatus, Keep, Reporter};
+use crate::build::{self, BriefResult, BriefStatus, Keep, Reporter, Summary};
 use crate::load;
 use crate::publish::portfolio::{self, Excluded, Row, SortBy};
 use crate::publish::site::cache::{self, Cache, Entry};
@@ -47,8 +47,6 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     eprintln!("{}", summary.line());
     let outcome = batch_outcome(&summary);
 
-    let before = Cache::load(&args.out);
-    let mut after = Cache::default();
     // The pages depend on the web templates and on the site's name, besides the brief.
     let web = format!(
         "{}\n{}",
@@ -60,10 +58,40 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
         limits: &config.limits,
         fonts: engine.fonts(),
     };
+    let before = Cache::load(&args.out);
+    let (rows, excluded, after) = rows(&site, &before, &web, under, summary)?;
+    let p = portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
+    site.shared(&p)
+        .map_err(|e| Fatal::when("the site cannot be written", e))?;
+    if let Err(e) = after.save(&before, &args.out) {
+        eprintln!("warning: the site's cache cannot be written ({e}); the next run renders every page again");
+    }
+    let tally = site.tally();
+    eprintln!(
+        "site: {} assessment page(s) rendered, {} file(s) written, {} unchanged, {} workbook(s) read; open {}",
+        tally.rendered,
+        tally.written,
+        tally.unchanged,
+        load::workbooks_read(),
+        args.out.join("index.html").display()
+    );
+    Ok(outcome)
+}
+
+/// The portfolio rows of the built briefs (each rendered by the build, taken from the cache,
+/// or prepared and rendered now), the workbooks left out, and the cache to keep.
+fn rows(
+    site: &Site,
+    before: &Cache,
+    web: &str,
+    under: Under,
+    summary: Summary<Result<Entry, String>>,
+) -> Result<(Vec<Row>, Vec<Excluded>, Cache), Fatal> {
     let mut rows = Vec::new();
     let mut excluded = Vec::new();
+    let mut after = Cache::default();
     for r in summary.results {
-        match entry(&site, &before, &web, under, &r) {
+        match entry(site, before, web, under, &r) {
             Ok(Some((key, e))) => {
                 rows.push(Row {
                     source: r.source.clone(),
@@ -84,22 +112,7 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
             Err(e) => return Err(Fatal::when("the site cannot be written", e)),
         }
     }
-    let p = portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
-    site.shared(&p)
-        .map_err(|e| Fatal::when("the site cannot be written", e))?;
-    if let Err(e) = after.save(&before, &args.out) {
-        eprintln!("warning: the site's cache cannot be written ({e}); the next run renders every page again");
-    }
-    let tally = site.tally();
-    eprintln!(
-        "site: {} assessment page(s) rendered, {} file(s) written, {} unchanged, {} workbook(s) read; open {}",
-        tally.rendered,
-        tally.written,
-        tally.unchanged,
-        load::workbooks_read(),
-        args.out.join("index.html").display()
-    );
-    Ok(outcome)
+    Ok((rows, excluded, after))
 }
 
 /// The site's entry of one brief, with its cache key (`None` for a brief that was not built):

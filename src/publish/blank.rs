@@ -18,14 +18,25 @@ fn header_format() -> Format {
     Format::new().set_bold().set_background_color("DDE3EA")
 }
 
-/// The bytes of a blank .xlsx workbook.
-pub fn blank_workbook() -> Result<Vec<u8>, XlsxError> {
+/// A workbook of every sheet of the contract (headers, dropdowns, instructions), each filled
+/// by `fill`.
+fn workbook(
+    fill: impl Fn(&mut Worksheet, &SheetSpec) -> Result<(), XlsxError>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     instructions(wb.add_worksheet())?;
     for sheet in SHEETS {
         let ws = wb.add_worksheet();
         ws.set_name(sheet.name)?;
         headers(ws, sheet)?;
+        fill(ws, sheet)?;
+    }
+    wb.save_to_buffer()
+}
+
+/// The bytes of a blank .xlsx workbook.
+pub fn blank_workbook() -> Result<Vec<u8>, XlsxError> {
+    workbook(|ws, sheet| {
         if sheet.name == ASSESSMENT.name {
             assessment_fields(ws)?;
         }
@@ -34,8 +45,8 @@ pub fn blank_workbook() -> Result<Vec<u8>, XlsxError> {
                 ws.write_string(i as u32 + 1, 0, *id)?;
             }
         }
-    }
-    wb.save_to_buffer()
+        Ok(())
+    })
 }
 
 /// The sheets of the example assessment, one CSV each (a sheet without one stays empty).
@@ -74,21 +85,18 @@ const EXAMPLE: &[(&str, &str)] = &[
 /// headers and dropdowns, every cell of the example under its header; whole numbers typed as
 /// numbers, as a spreadsheet types them.
 pub fn example_workbook() -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    instructions(wb.add_worksheet())?;
-    for sheet in SHEETS {
-        let ws = wb.add_worksheet();
-        ws.set_name(sheet.name)?;
-        headers(ws, sheet)?;
+    workbook(|ws, sheet| {
         let Some((_, csv)) = EXAMPLE.iter().find(|(name, _)| *name == sheet.name) else {
-            continue;
+            return Ok(());
         };
         let mut rows = csv::ReaderBuilder::new()
             .has_headers(false)
             .from_reader(csv.as_bytes())
             .into_records()
             .filter_map(Result::ok);
-        let Some(header) = rows.next() else { continue };
+        let Some(header) = rows.next() else {
+            return Ok(());
+        };
         for (r, row) in rows.enumerate() {
             for (text, name) in row.iter().zip(header.iter()) {
                 let Some(col) = sheet.columns.iter().position(|c| c.name == name) else {
@@ -102,8 +110,8 @@ pub fn example_workbook() -> Result<Vec<u8>, XlsxError> {
                 }
             }
         }
-    }
-    wb.save_to_buffer()
+        Ok(())
+    })
 }
 
 /// The Instructions sheet: how to fill the workbook, then every sheet and column with what it
