@@ -112,8 +112,16 @@ pub(super) fn plan<T>(
 /// The message of a workbook that could not be read.
 pub(super) fn not_built(source: &Path, why: &str) -> String {
     format!(
-        "error: {}: {why}\n{}: not built; the earlier brief, if any, is left as it was",
+        "error: {}: {why}\n{}",
         source.display(),
+        left_as_it_was(source)
+    )
+}
+
+/// The line closing the messages of a workbook that gave no brief.
+pub(super) fn left_as_it_was(source: &Path) -> String {
+    format!(
+        "{}: not built; the earlier brief, if any, is left as it was",
         source.display()
     )
 }

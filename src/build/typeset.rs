@@ -10,7 +10,7 @@ use serde_json::json;
 use super::manifest::{self, sha256_hex};
 use super::names::output_name;
 use super::output::write_atomic_stamped;
-use super::plan::{brief_key, not_built, Claims, Cleaner, Pending};
+use super::plan::{brief_key, left_as_it_was, not_built, Claims, Cleaner, Pending};
 use super::prepare::{prepare_bytes, Prepared, Under};
 use super::{BriefResult, BriefStatus, BuildConfig, Keep};
 use crate::load;
@@ -106,10 +106,8 @@ impl<T> Worker<'_, T> {
         };
         let prepared = prepare_bytes(&p.source, bytes, under).map_err(|r| {
             let mut log = r.render();
-            log.push_str(&format!(
-                "{}: not built; the earlier brief, if any, is left as it was\n",
-                p.source.display()
-            ));
+            log.push_str(&left_as_it_was(&p.source));
+            log.push('\n');
             log
         })?;
         Ok((prepared, key))

@@ -19,7 +19,7 @@ pub(super) fn config(args: &BuildArgs) -> Result<BuildConfig, Fatal> {
 
 pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
     let mut config = config(&args)?;
-    let (engine, limits) = Reading::new(&args.read)?.engine(&args.brief.typeset)?;
+    let (engine, limits) = Reading::new(&args.read)?.engine(&args.brief.typeset, &config.render)?;
     config.limits = limits;
     let summary = build::build(&engine, &config, &Reporter::new(config.files.len()));
     eprintln!("{}", summary.line());

@@ -95,7 +95,7 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
             SentLog::default()
         }
     };
-    let (engine, limits) = Reading::new(&args.read)?.engine(&args.brief.typeset)?;
+    let (engine, limits) = Reading::new(&args.read)?.engine(&args.brief.typeset, &config.render)?;
     config.limits = limits;
     let keep = Keep {
         unchanged: true,

@@ -11,7 +11,7 @@ use super::{Fatal, Outcome};
 use crate::build::output::write_atomic;
 use crate::publish::portfolio::{self, Portfolio, SortBy};
 use crate::render::{self, Document, Engine, RenderOptions, PORTFOLIO_MAIN};
-use crate::view::portfolio::{page, page_json};
+use crate::view::portfolio::page_json;
 
 pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
     let rs = methodology(args.methodology.methodology.as_deref())?;
@@ -24,7 +24,7 @@ pub(super) fn run(args: PortfolioArgs) -> Result<Outcome, Fatal> {
         SortArg::Retained => SortBy::Retained,
     };
     let p = portfolio::gather(&files, reading.under(rs), against, sort);
-    let (engine, _) = reading.engine(&args.typeset)?;
+    let (engine, _) = reading.engine(&args.typeset, &opts)?;
     let pdf = typeset(&engine, &p, &opts, args.title.as_deref())?;
     let csv = portfolio::csv(&p).map_err(|e| Fatal::when("portfolio.csv", e))?;
     let out = &args.out;
@@ -65,14 +65,13 @@ fn typeset(
 ) -> Result<Vec<u8>, Fatal> {
     let excluded = p.excluded_names();
     let head = p.head(&excluded, opts.paper, title);
-    let rows: Vec<_> = p.rows.iter().map(|r| (&r.row, None)).collect();
     let ident = match p.ruleset() {
         Some(rs) => format!("layerbrief:portfolio:{}", rs.id),
         None => "layerbrief:portfolio:mixed".to_string(),
     };
     let doc = Document {
         main: PORTFOLIO_MAIN,
-        data: page_json(&page(&head, &rows)),
+        data: page_json(&p.page(&head)),
         date: p.date(),
         ident,
     };

@@ -124,13 +124,28 @@ impl Reading {
         }
     }
 
-    /// The engine of a build with these fonts and the templates of `typeset`; the limits.
-    pub(super) fn engine(self, typeset: &TypesetArgs) -> Result<(Engine, Limits), Fatal> {
+    /// The engine of a build with these fonts and the templates of `typeset`, to make PDFs
+    /// as `opts` says; the limits.
+    pub(super) fn engine(
+        self,
+        typeset: &TypesetArgs,
+        opts: &RenderOptions,
+    ) -> Result<(Engine, Limits), Fatal> {
         let templates = load_templates(typeset.templates.as_ref())?;
-        if !pdf_standards(&typeset.pdf_standard)?.is_empty() {
+        Ok(self.engine_with(templates, opts))
+    }
+
+    /// The engine of these fonts and `templates`, warning about fonts that would break the
+    /// PDF standards of `opts`; the limits.
+    pub(super) fn engine_with(
+        self,
+        templates: Templates,
+        opts: &RenderOptions,
+    ) -> (Engine, Limits) {
+        if !opts.standards.is_empty() {
             warn_unconforming_fonts(&self.fonts);
         }
-        Ok((Engine::with_fonts(templates, self.fonts), self.limits))
+        (Engine::with_fonts(templates, self.fonts), self.limits)
     }
 }
 

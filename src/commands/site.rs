@@ -29,7 +29,7 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     };
     let methodology = args.methodology.methodology.as_deref();
     let mut config = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
-    let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset)?;
+    let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset, &config.render)?;
     config.limits = limits;
     let site = Site::new(
         engine.templates(),
@@ -90,8 +90,8 @@ fn rows(
     let mut rows = Vec::new();
     let mut excluded = Vec::new();
     let mut after = Cache::default();
-    for r in summary.results {
-        match entry(site, before, web, under, &r) {
+    for mut r in summary.results {
+        match entry(site, before, web, under, &mut r) {
             Ok(Some((key, e))) => {
                 rows.push(Row {
                     source: r.source.clone(),
@@ -122,15 +122,15 @@ fn entry(
     cache: &Cache,
     web: &str,
     under: Under,
-    r: &BriefResult<Result<Entry, String>>,
+    r: &mut BriefResult<Result<Entry, String>>,
 ) -> Result<Option<(Option<String>, Entry)>, String> {
     let (Some(target), BriefStatus::Built { .. } | BriefStatus::Unchanged) = (&r.target, &r.status)
     else {
         return Ok(None);
     };
     let key = r.key.as_deref().map(|k| cache::key(k, web));
-    if let Some(kept) = &r.kept {
-        return kept.clone().map(|e| Some((key, e)));
+    if let Some(kept) = r.kept.take() {
+        return kept.map(|e| Some((key, e)));
     }
     if let Some(e) = key.as_deref().and_then(|k| cache.fresh(k, site.out())) {
         return Ok(Some((key, e.clone())));

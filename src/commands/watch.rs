@@ -72,10 +72,10 @@ fn once(args: &BuildArgs, warm: &mut Option<Warm>) -> Result<(Outcome, String), 
             warm.insert(w)
         }
         _ => {
-            let reading = Reading::new(&args.read)?;
+            let (engine, limits) = Reading::new(&args.read)?.engine_with(templates, &config.render);
             warm.insert(Warm {
-                engine: Engine::with_fonts(templates, reading.fonts),
-                limits: reading.limits,
+                engine,
+                limits,
                 keep_cached: config.keep_cached,
             })
         }

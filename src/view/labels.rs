@@ -93,6 +93,15 @@ pub(crate) fn field_word(field: &str) -> String {
     .to_string()
 }
 
+/// The words of a field of a portfolio's change (`status`, `authority`).
+pub(crate) fn change_field_word(field: &str) -> String {
+    match field {
+        "status" => "Status".to_string(),
+        "authority" => "Authority".to_string(),
+        other => field_word(other),
+    }
+}
+
 /// A value of a field in words: a status by its word (`gap` → `Gap`), anything else as it is.
 pub(crate) fn value_word(field: &str, value: &str) -> String {
     match (field, Status::parse(value)) {

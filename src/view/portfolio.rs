@@ -278,11 +278,7 @@ fn change_line<'a>(n: usize, vendor: &'a str, c: &'a CellChange) -> ChangeLine<'
         layer_label: layer.label,
         layer_name: layer.name,
         field: &c.field,
-        field_word: match c.field.as_str() {
-            "status" => "Status".to_string(),
-            "authority" => "Authority".to_string(),
-            other => labels::field_word(other),
-        },
+        field_word: labels::change_field_word(&c.field),
         from: &c.from,
         to: &c.to,
         from_word: labels::value_word(&c.field, &c.from),

@@ -116,10 +116,12 @@ pub(crate) fn write_draft(
 /// Who the message goes to: the command line's recipients, else the Distribution sheet. A
 /// command-line address without a name takes the name the Distribution sheet gives it.
 fn recipients(opts: &DraftOptions, view: &EmailView) -> Result<Recipients, String> {
-    let sheet = Recipients::from_distribution(&view.distribution)?;
     if opts.to.is_empty() && opts.cc.is_empty() {
-        return Ok(sheet);
+        return Recipients::from_distribution(&view.distribution);
     }
+    // The sheet only lends names to the command line's addresses here: an address of its
+    // that does not parse is no reason to refuse them.
+    let sheet = Recipients::from_distribution(&view.distribution).unwrap_or_default();
     let known = |list: &[Mailbox]| -> Vec<Mailbox> {
         list.iter()
             .map(|mb| match &mb.name {

@@ -19,7 +19,9 @@ use crate::model::diag::paint;
 use crate::model::ruleset::Ruleset;
 use crate::score::rescore::rescore;
 use crate::score::{score, Scored};
-use crate::view::portfolio::{vendor_row, CellChange, PageHead, RulesetRef, VendorRow};
+use crate::view::portfolio::{
+    page, vendor_row, CellChange, PageData, PageHead, RulesetRef, VendorRow,
+};
 use crate::view::scorecard::{layer_card, LayerCard};
 use crate::view::Paper;
 
@@ -130,6 +132,16 @@ impl Portfolio {
                     .map_or(e.file.clone(), |n| n.to_string_lossy().into_owned())
             })
             .collect()
+    }
+
+    /// The page of the portfolio under `head`: its rows in order, each with its PDF's name.
+    pub(crate) fn page<'a>(&'a self, head: &'a PageHead<'a>) -> PageData<'a> {
+        let rows: Vec<_> = self
+            .rows
+            .iter()
+            .map(|r| (&r.row, r.pdf.as_deref()))
+            .collect();
+        page(head, &rows)
     }
 
     /// The name the portfolio carries: `title` when the user set one, else its assessments'

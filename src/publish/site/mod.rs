@@ -23,7 +23,7 @@ use crate::publish::portfolio::Portfolio;
 use crate::render::jinja::{self, Templated};
 use crate::render::Templates;
 use crate::score::Scored;
-use crate::view::portfolio::{page, vendor_row};
+use crate::view::portfolio::vendor_row;
 use crate::view::Paper;
 use cache::{Entry, Written};
 
@@ -95,14 +95,9 @@ impl<'t> Site<'t> {
     pub(crate) fn shared(&self, portfolio: &Portfolio) -> Result<(), String> {
         let excluded = portfolio.excluded_names();
         let head = portfolio.head(&excluded, self.paper, self.title.as_deref());
-        let rows: Vec<_> = portfolio
-            .rows
-            .iter()
-            .map(|r| (&r.row, r.pdf.as_deref()))
-            .collect();
         let mut files = pages::assets(self.templates);
         let name = head.name.clone();
-        files.extend(pages::shared(&self.pages, page(&head, &rows), name)?);
+        files.extend(pages::shared(&self.pages, portfolio.page(&head), name)?);
         for (rel, bytes) in files {
             self.write(&rel, &bytes)?;
         }
