@@ -9,6 +9,7 @@
 use serde::Serialize;
 
 use super::labels;
+use super::stack::{self, Segment};
 use crate::model::{date_long, AssessmentStatus, Recipient};
 use crate::score::{Profile, Scored};
 
@@ -62,6 +63,11 @@ pub(crate) struct EmailLayer {
     pub(crate) status_word: &'static str,
     pub(crate) display: String,
     pub(crate) headline: String,
+    /// The authority as the stack draws it: one segment per part, Retained first.
+    pub(crate) segments: Vec<Segment>,
+    pub(crate) slivers: Vec<Segment>,
+    /// No scored component: enterprise-provided.
+    pub(crate) absent: bool,
 }
 
 /// The context of one message: the brief's view and the names it greets.
@@ -80,16 +86,19 @@ pub(crate) fn email_view(s: &Scored) -> EmailView {
         .layers
         .iter()
         .zip(&s.assessment.layers)
-        .map(|(l, facts)| {
-            let info = labels::layer(&l.layer_id);
+        .zip(stack::bands(s))
+        .map(|((l, facts), band)| {
             EmailLayer {
-                id: l.layer_id.clone(),
-                label: info.label,
-                name: info.name,
+                id: band.id,
+                label: band.label,
+                name: band.name,
                 status: l.status.as_str(),
                 status_word: labels::status_word(l.status),
                 display: l.display.clone(),
                 headline: facts.headline.clone(),
+                segments: band.segments,
+                slivers: band.slivers,
+                absent: band.absent,
             }
         })
         .collect();

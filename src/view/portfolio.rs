@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::labels::{self, Vocabulary};
 use super::scorecard::{layer_card, LayerCard};
+use super::stack::{self, Band};
 use super::Paper;
 use crate::model::{date_long, date_short, AssessmentStatus, Authority, Status};
 use crate::score::{Profile, Scored, ScoredLayer};
@@ -69,6 +70,10 @@ pub(crate) struct VendorRow {
     pub(crate) layers: Vec<LayerCard>,
     /// The eight cells of the matrix, in stack order.
     pub(crate) cells: Vec<Cell>,
+    /// The eight bands of its small stack picture, in stack order (Layer 0 first).
+    pub(crate) bands: Vec<Band>,
+    /// The picture's alternative text, Layer 0 first.
+    pub(crate) stack_alt: String,
     /// What differs under another ruleset, in stack order.
     pub(crate) changes: Vec<CellChange>,
 }
@@ -76,6 +81,7 @@ pub(crate) struct VendorRow {
 /// The row of `s`, with its changes against another ruleset.
 pub(crate) fn vendor_row(s: &Scored, changes: Vec<CellChange>) -> VendorRow {
     let m = &s.assessment.meta;
+    let bands = stack::bands(s);
     VendorRow {
         assessment_id: m.assessment_id.clone(),
         vendor: m.vendor.clone(),
@@ -92,6 +98,8 @@ pub(crate) fn vendor_row(s: &Scored, changes: Vec<CellChange>) -> VendorRow {
         profile: s.profile(),
         layers: s.layers.iter().map(layer_card).collect(),
         cells: s.layers.iter().map(cell).collect(),
+        stack_alt: stack::alt_text(&m.vendor, &bands, &s.profile()),
+        bands,
         changes,
     }
 }
@@ -177,6 +185,8 @@ struct VendorLine<'a> {
     ruleset: &'a str,
     profile: Profile,
     cells: Vec<Cell>,
+    bands: &'a [Band],
+    stack_alt: &'a str,
     /// The PDF beside the vendor's web page, when there is one (the web edition).
     pdf: Option<&'a str>,
 }
@@ -234,6 +244,8 @@ pub(crate) fn page<'a>(
             ruleset: &r.ruleset,
             profile: r.profile,
             cells,
+            bands: &r.bands,
+            stack_alt: &r.stack_alt,
             pdf: *pdf,
         });
     }

@@ -5,7 +5,8 @@
 //   BASE_URL        the site served on loopback, e.g. http://127.0.0.1:8123/
 //   SCREENSHOT_DIR  where site-<page>-<width>.png are written (index and the first brief)
 //   REPORT.json     what was found: per page, its console errors, failed requests, requests to
-//                   other hosts, serious or critical axe violations, and its text; under
+//                   other hosts, serious or critical axe violations, its text and its stack
+//                   picture per width (each band's visible text, top band first); under
 //                   `layout`, how the index lays out with the web fonts refused (as browsers
 //                   may refuse them from file://), per width
 //   PAGE...         site-relative paths, e.g. index.html coreweave/index.html
@@ -141,6 +142,24 @@ async function checkPage(browser, origin, url) {
     if (width === WIDTHS[WIDTHS.length - 1]) {
       found.text = await page.evaluate(() => document.body.innerText);
     }
+    // The stack picture as the reader sees it, top band first, at each width.
+    found.stack = found.stack || {};
+    found.stack[width] = await page.evaluate(() => {
+      const figure = document.querySelector('figure.stack');
+      if (!figure) return null;
+      const alt = figure.querySelector('figcaption .visually-hidden');
+      return {
+        alt: alt ? alt.textContent : null,
+        bands: [...figure.querySelectorAll('.stack-band')].map((b) => {
+          const r = b.getBoundingClientRect();
+          return {
+            layer: b.dataset.layer,
+            text: b.innerText.replace(/\s+/g, ' ').trim(),
+            inside: r.left >= 0 && r.right <= document.documentElement.clientWidth + 0.5,
+          };
+        }),
+      };
+    });
     await context.close();
   }
   return found;

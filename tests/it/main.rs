@@ -14,5 +14,6 @@ mod mail;
 mod portfolio;
 mod scoring;
 mod site;
+mod stack;
 mod text;
 mod validation;

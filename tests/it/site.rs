@@ -64,7 +64,7 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn read_json(path: &Path) -> Value {
+pub(crate) fn read_json(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
 }
 
@@ -249,7 +249,7 @@ fn an_invalid_workbook_is_left_out_of_the_site_and_named() {
 }
 
 /// A PNG's width, height and number of distinct colours.
-fn picture(path: &Path) -> (u32, u32, usize) {
+pub(crate) fn picture(path: &Path) -> (u32, u32, usize) {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut reader = png::Decoder::new(std::io::BufReader::new(file))
         .read_info()
@@ -283,9 +283,9 @@ fn wait_for(port: u16) {
     }
 }
 
-#[test]
-fn every_page_loads_cleanly_and_accessibly_in_chromium() {
-    let out = shared_site();
+/// `pages` of the site in `out`, served on loopback and loaded by `tests/browser/site.cjs` in
+/// headless Chromium: the scratch folder (its `shots` hold the screenshots) and the report.
+pub(crate) fn browse(out: &Path, pages: &[String]) -> (tempfile::TempDir, Value) {
     let tmp = scratch("site-browser");
     let port = free_port();
     let _server = Background(
@@ -305,29 +305,42 @@ fn every_page_loads_cleanly_and_accessibly_in_chromium() {
             .unwrap(),
     );
     wait_for(port);
+    let report = tmp.path().join("report.json");
+    let shots = tmp.path().join("shots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let o = Command::new("node")
+        .arg(root().join("tests/browser/site.cjs"))
+        .arg(format!("http://127.0.0.1:{port}/"))
+        .arg(&shots)
+        .arg(&report)
+        .args(pages)
+        .env("NODE_PATH", node_modules())
+        .output()
+        .expect("node (run scripts/setup.sh)");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = read_json(&report);
+    (tmp, report)
+}
+
+/// The Node modules the browser tests use (installed by scripts/setup.sh).
+pub(crate) fn node_modules() -> PathBuf {
     let node_modules = root().join("target/node/node_modules");
     assert!(
         node_modules.join("playwright-core").exists(),
         "{} is missing: run scripts/setup.sh",
         node_modules.display()
     );
-    let report = tmp.path().join("report.json");
-    let shots = tmp.path().join("shots");
-    std::fs::create_dir_all(&shots).unwrap();
+    node_modules
+}
+
+#[test]
+fn every_page_loads_cleanly_and_accessibly_in_chromium() {
+    let out = shared_site();
     let mut pages = vec!["index.html".to_string()];
     pages.extend(IDS.iter().map(|id| format!("{id}/index.html")));
     pages.push("methodology.html".into());
-    let o = Command::new("node")
-        .arg(root().join("tests/browser/site.cjs"))
-        .arg(format!("http://127.0.0.1:{port}/"))
-        .arg(&shots)
-        .arg(&report)
-        .args(&pages)
-        .env("NODE_PATH", &node_modules)
-        .output()
-        .expect("node (run scripts/setup.sh)");
-    assert!(o.status.success(), "{}", stderr(&o));
-    let report = read_json(&report);
+    let (tmp, report) = browse(out, &pages);
+    let shots = tmp.path().join("shots");
     for page in &pages {
         let r = &report[page];
         for what in ["console", "failed", "foreign", "violations"] {

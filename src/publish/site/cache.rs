@@ -21,7 +21,7 @@ use crate::view::portfolio::VendorRow;
 /// The cache's file in the site folder.
 const CACHE: &str = ".layerbrief-site.json";
 
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// A file written for an assessment, relative to the site folder, as it was left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,6 +11,7 @@ mod scoring;
 use serde::Serialize;
 
 use super::labels::{self, ChangelogEntry, Vocabulary};
+use super::stack::{self, Stack};
 use super::Paper;
 use crate::model::ruleset::{LayerInfo, Ruleset};
 use crate::model::{date_long, date_short, AssessmentStatus, Meta, Status, SummaryPara};
@@ -30,6 +31,8 @@ pub(crate) struct BriefData<'a> {
     status_line: String,
     profile: Profile,
     status_counts: Vec<StatusCount>,
+    /// The 4+1 stack picture of the first page.
+    stack: Stack,
     layers: Vec<LayerData<'a>>,
     history: Vec<HistoryData<'a>>,
     scoring: ScoringData<'a>,
@@ -116,6 +119,7 @@ pub(crate) fn brief(s: &Scored, paper: Paper) -> BriefData<'_> {
                 count: s.layers.iter().filter(|l| l.status == st).count(),
             })
             .collect(),
+        stack: stack::stack(s),
         layers: s
             .layers
             .iter()
