@@ -87,19 +87,17 @@ pub(crate) fn email_view(s: &Scored) -> EmailView {
         .iter()
         .zip(&s.assessment.layers)
         .zip(stack::bands(s))
-        .map(|((l, facts), band)| {
-            EmailLayer {
-                id: band.id,
-                label: band.label,
-                name: band.name,
-                status: l.status.as_str(),
-                status_word: labels::status_word(l.status),
-                display: l.display.clone(),
-                headline: facts.headline.clone(),
-                segments: band.segments,
-                slivers: band.slivers,
-                absent: band.absent,
-            }
+        .map(|((l, facts), band)| EmailLayer {
+            id: band.id,
+            label: band.label,
+            name: band.name,
+            status: l.status.as_str(),
+            status_word: labels::status_word(l.status),
+            display: l.display.clone(),
+            headline: facts.headline.clone(),
+            segments: band.segments,
+            slivers: band.slivers,
+            absent: band.absent,
         })
         .collect();
     EmailView {

@@ -122,11 +122,7 @@ fn profile_sentence(p: &Profile) -> String {
 /// The band of layer `l`.
 fn band(s: &Scored, l: &ScoredLayer) -> Band {
     let info = labels::layer(&l.layer_id);
-    let mut segments: Vec<Segment> = l
-        .parts
-        .iter()
-        .map(|p| segment(s, l, p, false))
-        .collect();
+    let mut segments: Vec<Segment> = l.parts.iter().map(|p| segment(s, l, p, false)).collect();
     spread(&mut segments);
     let slivers: Vec<Segment> = l.slivers.iter().map(|p| segment(s, l, p, true)).collect();
     let alt = format!(
@@ -238,7 +234,9 @@ fn authority_words(segments: &[Segment], slivers: &[Segment], absent: bool) -> S
     let mut out = match segments {
         _ if absent => format!(
             "{} (enterprise-provided)",
-            segments.first().map_or(Authority::Retained, |s| s.authority)
+            segments
+                .first()
+                .map_or(Authority::Retained, |s| s.authority)
         ),
         [one] => segment_words(one, false),
         many => {

@@ -394,36 +394,9 @@ pub fn file_names(dir: &Path) -> Vec<String> {
     names
 }
 
-/// CoreWeave with a split at every layer: each layer gets an open path the enterprise runs
-/// (Retained) and a closed one (Ceded), Layer 0 a substitutable one, and 1B and 1C become
-/// default capabilities so their components are scored.
+/// CoreWeave with a split at every layer (`fixture_writer::split_everywhere`).
 pub fn split_everywhere() -> Book {
-    let mut b = coreweave();
-    b.set("Assessment", "assessment_id", "value", "split-everywhere")
-        .set("Assessment", "vendor", "value", "Split Everywhere Cloud");
-    for l in ["1B", "1C"] {
-        b.set("Layers", l, "capability", "default")
-            .set("Layers", l, "delivery", "vendor")
-            .set("Layers", l, "complete", "Y")
-            .set("Layers", l, "breadth", "at_par");
+    Book {
+        sheets: fixture_writer::split_everywhere(&coreweave().sheets),
     }
-    for l in ["0", "1A", "1B", "1C", "2A", "2B", "2C", "3"] {
-        let (open, closed) = (format!("{l}.90"), format!("{l}.91"));
-        let own_hw = if l == "0" { "Y" } else { "N" };
-        b.push(
-            "Components",
-            &[
-                &open, l, "cw", "90", "Open path", "N", "An open path.", "Y", "enterprise",
-                "Y", "Y", "Kubernetes API", "Y", "", own_hw, "path", "open path", "", "", "",
-            ],
-        )
-        .push(
-            "Components",
-            &[
-                &closed, l, "cw", "91", "Closed path", "N", "A closed path.", "Y", "vendor",
-                "N", "N", "", "N", "", "N", "path", "closed path", "", "CoreWeave", "",
-            ],
-        );
-    }
-    b
 }

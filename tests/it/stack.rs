@@ -99,15 +99,17 @@ fn bands_on_first_page(pdf: &Path) -> Vec<(String, String)> {
     .collect::<Vec<_>>()
     .join(" ");
     let start = words
-        .find("The stack at a glance")
+        .find("The stack, layer by layer")
         .unwrap_or_else(|| panic!("no picture on page 1 of {}: {words}", pdf.display()));
     let end = words[start..]
         .find("DAPM PROFILE")
         .map(|i| start + i)
         .unwrap_or_else(|| panic!("no DAPM profile beside the picture: {words}"));
-    split_by_label(&words[start..end], r"\bL(3 \(\+1\)|(?:2C|2B|2A|1C|1B|1A|0)\b)", |c| {
-        c.replace(" (+1)", "")
-    })
+    split_by_label(
+        &words[start..end],
+        r"\bL(3 \(\+1\)|(?:2C|2B|2A|1C|1B|1A|0)\b)",
+        |c| c.replace(" (+1)", ""),
+    )
 }
 
 /// `text` cut at each match of `label` (whose first group, cleaned by `id`, names the layer).
@@ -216,7 +218,13 @@ fn the_first_page_picture_and_its_alternative_text_say_what_score_says() {
     for pdf in &pdfs {
         for profile in ["ua1", "2a"] {
             let v = &verdicts[pdf.to_str().unwrap()][profile];
-            assert_eq!(v["compliant"], true, "{} {profile}: {}", pdf.display(), v["report"]);
+            assert_eq!(
+                v["compliant"],
+                true,
+                "{} {profile}: {}",
+                pdf.display(),
+                v["report"]
+            );
         }
     }
 }
@@ -276,10 +284,7 @@ fn the_first_page_holds_the_whole_picture_on_either_paper_pending_with_long_head
     }
     let mut one = coreweave();
     one.set("Assessment", "assessment_id", "value", "one-split");
-    let cases = [
-        ("split-pending-long", split),
-        ("coreweave-one-split", one),
-    ];
+    let cases = [("split-pending-long", split), ("coreweave-one-split", one)];
     for (name, book) in cases {
         let path = book.write_xlsx(&dir.path().join(format!("{name}.xlsx")));
         let reading = score(&path);
@@ -300,12 +305,19 @@ fn the_first_page_holds_the_whole_picture_on_either_paper_pending_with_long_head
             let pdf = out.join(format!("{id}.pdf"));
             // The title block and the whole picture, legend included, on page 1; the summary
             // opens page 2.
-            assert_bands(&format!("{name} {paper}"), &bands_on_first_page(&pdf), &reading);
+            assert_bands(
+                &format!("{name} {paper}"),
+                &bands_on_first_page(&pdf),
+                &reading,
+            );
             let first = page_words(&pdf, 1);
-            assert!(first.contains("AUTHORITY"), "{name} {paper}: no legend: {first}");
+            assert!(
+                first.contains("AUTHORITY"),
+                "{name} {paper}: no legend: {first}"
+            );
             let second = page_words(&pdf, 2);
             assert!(
-                second.contains("Summary finding") && !second.contains("The stack at a glance"),
+                second.contains("Summary finding") && !second.contains("The stack, layer by layer"),
                 "{name} {paper}: page 2: {second}"
             );
         }
@@ -328,7 +340,12 @@ fn the_web_page_draws_the_stack_score_reads_at_both_widths() {
     for (page, reading) in pages.iter().zip(&readings) {
         let r = &report[page];
         for what in ["console", "failed", "foreign", "violations"] {
-            assert_eq!(r[what], serde_json::json!([]), "{page}: {what}: {:#}", r[what]);
+            assert_eq!(
+                r[what],
+                serde_json::json!([]),
+                "{page}: {what}: {:#}",
+                r[what]
+            );
         }
         for width in ["390", "1280"] {
             let stack = &r["stack"][width];
@@ -388,7 +405,11 @@ fn the_email_shows_eight_coloured_badges_and_chips_in_chromium() {
             .expect("node (run scripts/setup.sh)");
         assert!(o.status.success(), "{}", stderr(&o));
         let report = read_json(&report);
-        assert_eq!(report["requests"], serde_json::json!([]), "{id}: no remote request");
+        assert_eq!(
+            report["requests"],
+            serde_json::json!([]),
+            "{id}: no remote request"
+        );
         let rows = report["rows"].as_array().unwrap();
         let expected = readings(&reading);
         assert_eq!(rows.len(), 8, "{id}: {report:#}");
@@ -406,7 +427,12 @@ fn the_email_shows_eight_coloured_badges_and_chips_in_chromium() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|c| (c["text"].as_str().unwrap(), c["background"].as_str().unwrap()))
+                .map(|c| {
+                    (
+                        c["text"].as_str().unwrap(),
+                        c["background"].as_str().unwrap(),
+                    )
+                })
                 .collect();
             let want: Vec<(&str, &str)> = authority
                 .iter()

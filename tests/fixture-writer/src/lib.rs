@@ -244,3 +244,108 @@ pub fn variant(base: &[TextSheet], copy: usize, seed: u64, prose: Prose) -> Vec<
     }
     sheets
 }
+
+/// Sets the cell of column `header` in the row of `sheet` whose first cell is `key`, if both
+/// exist.
+fn set_cell(sheets: &mut [TextSheet], sheet: &str, key: &str, header: &str, value: &str) {
+    let Some(s) = sheets.iter_mut().find(|s| s.name == sheet) else {
+        return;
+    };
+    let Some(c) = s.rows[0].iter().position(|h| h == header) else {
+        return;
+    };
+    if let Some(row) = s.rows.iter_mut().skip(1).find(|r| r[0] == key) {
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = value.to_string();
+    }
+}
+
+/// `base` (the CoreWeave sheets) with a split at every layer: each layer gets an open path the
+/// enterprise runs (Retained) and a closed one (Ceded), Layer 0 a substitutable one; 1B and
+/// 1C become default capabilities so their components are scored. Its id is
+/// `split-everywhere`, its vendor `Split Everywhere Cloud`.
+pub fn split_everywhere(base: &[TextSheet]) -> Vec<TextSheet> {
+    let mut sheets = base.to_vec();
+    set_cell(
+        &mut sheets,
+        "Assessment",
+        "assessment_id",
+        "value",
+        "split-everywhere",
+    );
+    set_cell(
+        &mut sheets,
+        "Assessment",
+        "vendor",
+        "value",
+        "Split Everywhere Cloud",
+    );
+    for l in ["1B", "1C"] {
+        for (header, value) in [
+            ("capability", "default"),
+            ("delivery", "vendor"),
+            ("complete", "Y"),
+            ("breadth", "at_par"),
+        ] {
+            set_cell(&mut sheets, "Layers", l, header, value);
+        }
+    }
+    let Some(components) = sheets.iter_mut().find(|s| s.name == "Components") else {
+        return sheets;
+    };
+    for l in ["0", "1A", "1B", "1C", "2A", "2B", "2C", "3"] {
+        let own_hw = if l == "0" { "Y" } else { "N" };
+        let open = [
+            &format!("{l}.90"),
+            l,
+            "cw",
+            "90",
+            "Open path",
+            "N",
+            "An open path.",
+            "Y",
+            "enterprise",
+            "Y",
+            "Y",
+            "Kubernetes API",
+            "Y",
+            "",
+            own_hw,
+            "path",
+            "open path",
+            "",
+            "",
+            "",
+        ];
+        let closed = [
+            &format!("{l}.91"),
+            l,
+            "cw",
+            "91",
+            "Closed path",
+            "N",
+            "A closed path.",
+            "Y",
+            "vendor",
+            "N",
+            "N",
+            "",
+            "N",
+            "",
+            "N",
+            "path",
+            "closed path",
+            "",
+            "CoreWeave",
+            "",
+        ];
+        for row in [open, closed] {
+            components
+                .rows
+                .push(row.iter().map(|s| s.to_string()).collect());
+        }
+    }
+    sheets
+}
