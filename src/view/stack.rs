@@ -188,11 +188,9 @@ fn spread(segments: &mut [Segment]) {
     let free = 100 - floor * n;
     let mut given = 0;
     for (i, seg) in segments.iter_mut().enumerate() {
-        let extra = if total == 0 {
-            free / n
-        } else {
-            (free as usize * seg.components / total) as u32
-        };
+        let extra = (free as usize * seg.components)
+            .checked_div(total)
+            .map_or(free / n, |e| e as u32);
         seg.share = floor + extra;
         given += seg.share;
         if i + 1 == n as usize {

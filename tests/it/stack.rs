@@ -158,18 +158,18 @@ fn assert_alt(alt: &str, score: &Value) {
     let ids: Vec<&str> = layers.iter().map(|(id, _)| id.as_str()).collect();
     let want: Vec<&str> = expected.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(ids, want, "alt text, Layer 0 first: {alt}");
+    let sliver_words = Regex::new(r"with a (Retained|Delegated|Ceded) sliver").unwrap();
+    let authority_words = Regex::new(AUTHORITY).unwrap();
     for ((id, text), (_, status, authority, slivers)) in layers.iter().zip(&expected) {
         let text = text.split(". DAPM profile").next().unwrap();
         let (_, said) = text.split_once(": ").unwrap();
         assert!(said.starts_with(&format!("{status}, ")), "{id}: {said}");
-        let sliver_words = Regex::new(r"with a (Retained|Delegated|Ceded) sliver").unwrap();
         let sl: Vec<String> = sliver_words
             .captures_iter(said)
             .map(|c| c[1].to_string())
             .collect();
         let main = sliver_words.replace_all(said, "");
-        let a: Vec<String> = Regex::new(AUTHORITY)
-            .unwrap()
+        let a: Vec<String> = authority_words
             .captures_iter(&main)
             .map(|c| c[1].to_string())
             .collect();
