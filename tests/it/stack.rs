@@ -282,9 +282,34 @@ fn the_first_page_holds_the_whole_picture_on_either_paper_pending_with_long_head
     for l in ["0", "1A", "1B", "1C", "2A", "2B", "2C", "3"] {
         split.set("Layers", l, "headline", long);
     }
-    let mut one = coreweave();
-    one.set("Assessment", "assessment_id", "value", "one-split");
-    let cases = [("split-pending-long", split), ("coreweave-one-split", one)];
+    // A title block long enough to be set compact: the picture stays on page 1.
+    let mut titled = split.clone();
+    titled
+        .set(
+            "Assessment",
+            "vendor",
+            "value",
+            "Hyperscale Sovereign Accelerated Computing Cooperative of Northern Europe",
+        )
+        .set(
+            "Assessment",
+            "product_name",
+            "value",
+            "Sovereign AI Cloud Platform with Managed Inference and Training",
+        )
+        .set(
+            "Assessment",
+            "subtitle",
+            "value",
+            "A very long subtitle that keeps going, describing the scope, the regions, the \
+             products, the tiers, the caveats and the analyst method at a length no editor \
+             would allow in a real brief",
+        );
+    let cases = [
+        ("split-pending-long", split),
+        ("long-title", titled),
+        ("coreweave", coreweave()),
+    ];
     for (name, book) in cases {
         let path = book.write_xlsx(&dir.path().join(format!("{name}.xlsx")));
         let reading = score(&path);
