@@ -100,6 +100,9 @@ pub(crate) struct BriefResult<T = ()> {
     pub(crate) key: Option<String>,
     /// What the later stage kept ([`Keep`]), when the brief was prepared in this run.
     pub(crate) kept: Option<T>,
+    /// What the build printed for it: its warnings, or why it gave no brief (each problem at
+    /// its cell with its hint, as `check` prints them).
+    pub(crate) log: String,
 }
 
 impl<T> BriefResult<T> {
@@ -110,6 +113,7 @@ impl<T> BriefResult<T> {
             status,
             key: None,
             kept: None,
+            log: String::new(),
         }
     }
 }
@@ -218,6 +222,7 @@ pub(crate) fn build_keeping<T: Send>(
         }
         reporter.print(&landed.log);
         reporter.tick();
+        landed.result.log = landed.log;
         landed.result
     });
     results.extend(landed);

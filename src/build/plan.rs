@@ -82,8 +82,10 @@ pub(super) fn plan<T>(
         let key = match load::read_file(source, &config.limits) {
             Ok(bytes) => brief_key(shaping, &bytes),
             Err(e) => {
-                reporter.print(&not_built(source, &e));
-                results.push(BriefResult::new(source.clone(), None, BriefStatus::Invalid));
+                let mut r = BriefResult::new(source.clone(), None, BriefStatus::Invalid);
+                r.log = not_built(source, &e);
+                reporter.print(&r.log);
+                results.push(r);
                 continue;
             }
         };

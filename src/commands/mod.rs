@@ -13,6 +13,7 @@ mod export;
 mod init;
 mod mail;
 mod portfolio;
+mod preview;
 mod rescore;
 mod score;
 mod setup;
@@ -72,6 +73,7 @@ pub(crate) fn run(cli: Cli) -> Outcome {
         Command::ExportTypst(a) => export::run(a),
         Command::Portfolio(a) => portfolio::run(a),
         Command::Site(a) => site::run(a),
+        Command::Preview(a) => preview::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("{}", crate::model::diag::paint(&format!("error: {msg}")));

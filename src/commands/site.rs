@@ -7,66 +7,39 @@
 //! Exit status as `build`: 1 when some workbook is invalid (it is reported and left out of the
 //! site, and named on the index page), 2 when a brief or a page cannot be written.
 
+use std::path::{Path, PathBuf};
+
 use super::args::{BriefArgs, SiteArgs};
 use super::setup::{batch_outcome, brief_config, paper, Reading};
 use super::{Fatal, Outcome};
 use crate::build::prepare::{prepare, Under};
-use crate::build::{self, BriefResult, BriefStatus, Keep, Reporter, Summary};
+use crate::build::{self, BriefResult, BriefStatus, BuildConfig, Keep, Reporter, Summary};
 use crate::load;
 use crate::publish::portfolio::{self, Excluded, Row, SortBy};
 use crate::publish::site::cache::{self, Cache, Entry};
-use crate::publish::site::Site;
+use crate::publish::site::{Site, Tally};
+use crate::render::Engine;
+use crate::score::Scored;
+use crate::view::Paper;
 
 /// Where each brief's PDF goes: its assessment's folder, beside its page.
-const PDF_PATTERN: &str = "{{ assessment_id }}/{{ assessment_id }}.pdf";
+pub(super) const PDF_PATTERN: &str = "{{ assessment_id }}/{{ assessment_id }}.pdf";
 
 pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
-    let brief = BriefArgs {
-        out: args.out.clone(),
-        name_pattern: PDF_PATTERN.into(),
-        typeset: args.typeset.clone(),
-        batch: args.batch.clone(),
-    };
+    let brief = site_brief_args(&args);
     let methodology = args.methodology.methodology.as_deref();
     let mut config = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
     let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset, &config.render)?;
     config.limits = limits;
-    let site = Site::new(
-        engine.templates(),
-        &args.out,
-        paper(args.typeset.paper),
-        args.title.clone(),
-    )
-    .map_err(|e| Fatal::when("the site's templates", e))?;
-    let keep = Keep {
-        unchanged: false,
-        each: &|p, pdf| site.assessment(&p.scored, pdf),
-    };
-    let reporter = Reporter::new(config.files.len());
-    let summary = build::build_keeping(&engine, &config, &reporter, Some(&keep));
-    eprintln!("{}", summary.line());
-    let outcome = batch_outcome(&summary);
-
-    // The pages depend on the web templates and on the site's name, besides the brief.
-    let web = format!(
-        "{}\n{}",
-        engine.templates().web_digest(),
-        args.title.as_deref().unwrap_or("")
-    );
-    let under = Under {
-        methodology: config.methodology,
-        limits: &config.limits,
-        fonts: engine.fonts(),
-    };
-    let before = Cache::load(&args.out);
-    let (rows, excluded, after) = rows(&site, &before, &web, under, summary)?;
-    let p = portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
-    site.shared(&p)
-        .map_err(|e| Fatal::when("the site cannot be written", e))?;
-    if let Err(e) = after.save(&before, &args.out) {
-        eprintln!("warning: the site's cache cannot be written ({e}); the next run renders every page again");
-    }
-    let tally = site.tally();
+    let published = publish(&Publication {
+        engine: &engine,
+        config: &config,
+        title: args.title.as_deref(),
+        paper: paper(args.typeset.paper),
+        observe: None,
+    })?;
+    eprintln!("{}", published.line);
+    let tally = &published.tally;
     eprintln!(
         "site: {} assessment page(s) rendered, {} file(s) written, {} unchanged, {} workbook(s) read; open {}",
         tally.rendered,
@@ -75,7 +48,105 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
         load::workbooks_read(),
         args.out.join("index.html").display()
     );
-    Ok(outcome)
+    Ok(published.outcome)
+}
+
+/// The brief options of a site: its briefs go into their assessments' folders.
+pub(super) fn site_brief_args(args: &SiteArgs) -> BriefArgs {
+    BriefArgs {
+        out: args.out.clone(),
+        name_pattern: PDF_PATTERN.into(),
+        typeset: args.typeset.clone(),
+        batch: args.batch.clone(),
+    }
+}
+
+/// One publication of the site into `config.out`.
+pub(super) struct Publication<'a> {
+    pub(super) engine: &'a Engine,
+    pub(super) config: &'a BuildConfig,
+    /// The name every page carries (`--title`), else the assessments' publisher.
+    pub(super) title: Option<&'a str>,
+    pub(super) paper: Paper,
+    /// Shown each brief prepared in this run, on the build's threads (the preview compares
+    /// its layers with the last ones it saw).
+    pub(super) observe: Option<&'a (dyn Fn(&Scored) + Sync)>,
+}
+
+/// What a publication did.
+pub(super) struct Published {
+    pub(super) outcome: Outcome,
+    /// The build's summary line.
+    pub(super) line: String,
+    pub(super) tally: Tally,
+    /// Each workbook on the site, with its assessment id.
+    pub(super) pages: Vec<(PathBuf, String)>,
+    /// Each workbook that gave no brief, with what the build said of it.
+    pub(super) failures: Vec<(PathBuf, String)>,
+}
+
+/// Builds the briefs of `p.config` that are out of date into the site (each page rendered
+/// while the build holds its brief), then writes the pages every assessment shares.
+pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
+    let (config, engine) = (p.config, p.engine);
+    let site = Site::new(
+        engine.templates(),
+        &config.out,
+        p.paper,
+        p.title.map(str::to_string),
+    )
+    .map_err(|e| Fatal::when("the site's templates", e))?;
+    let each = |prepared: &crate::build::prepare::Prepared, pdf: &Path| {
+        if let Some(observe) = p.observe {
+            observe(&prepared.scored);
+        }
+        site.assessment(&prepared.scored, pdf)
+    };
+    let keep = Keep {
+        unchanged: false,
+        each: &each,
+    };
+    let reporter = Reporter::new(config.files.len());
+    let summary = build::build_keeping(engine, config, &reporter, Some(&keep));
+    let line = summary.line();
+    let outcome = batch_outcome(&summary);
+    let failures = summary
+        .results
+        .iter()
+        .filter(|r| matches!(r.status, BriefStatus::Invalid | BriefStatus::Failed))
+        .map(|r| (r.source.clone(), r.log.clone()))
+        .collect();
+
+    // The pages depend on the web templates and on the site's name, besides the brief.
+    let web = format!(
+        "{}\n{}",
+        engine.templates().web_digest(),
+        p.title.unwrap_or("")
+    );
+    let under = Under {
+        methodology: config.methodology,
+        limits: &config.limits,
+        fonts: engine.fonts(),
+    };
+    let before = Cache::load(&config.out);
+    let (rows, excluded, after) = rows(&site, &before, &web, under, summary)?;
+    let pages = rows
+        .iter()
+        .map(|r| (r.source.clone(), r.row.assessment_id.clone()))
+        .collect();
+    let portfolio = portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
+    site.shared(&portfolio)
+        .map_err(|e| Fatal::when("the site cannot be written", e))?;
+    if let Err(e) = after.save(&before, &config.out) {
+        eprintln!("warning: the site's cache cannot be written ({e}); the next run renders every page again");
+    }
+    Ok(Published {
+        outcome,
+        line,
+        tally: site.tally(),
+        pages,
+        failures,
+    })
 }
 
 /// The portfolio rows of the built briefs (each rendered by the build, taken from the cache,

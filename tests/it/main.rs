@@ -12,6 +12,7 @@ mod formats;
 mod hostile;
 mod mail;
 mod portfolio;
+mod preview;
 mod scoring;
 mod site;
 mod stack;

@@ -263,7 +263,7 @@ pub(crate) fn picture(path: &Path) -> (u32, u32, usize) {
 }
 
 /// A free port on the loopback interface.
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -272,7 +272,7 @@ fn free_port() -> u16 {
 }
 
 /// Waits until something listens on `port` (10 s at most).
-fn wait_for(port: u16) {
+pub(crate) fn wait_for(port: u16) {
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(

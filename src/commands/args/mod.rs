@@ -79,6 +79,12 @@ pub enum Command {
   layerbrief site                                   every workbook of inputs/ into out/site/
   layerbrief site inputs --title \"Acme Research\"    the firm's name on every page")]
     Site(SiteArgs),
+    /// Serve the web edition of the workbooks on this machine, rebuilt on every save.
+    #[command(after_help = "Examples:
+  layerbrief preview                       inputs/ at http://127.0.0.1:8471/
+  layerbrief preview acme.xlsx --open      one workbook, opened in the browser
+  layerbrief preview --bind 0.0.0.0 --allow-host briefs.lan    seen from the network")]
+    Preview(PreviewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -259,6 +265,35 @@ pub struct SiteArgs {
     pub typeset: TypesetArgs,
     #[command(flatten)]
     pub batch: BatchArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PreviewArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Port to serve on (0: any free one)
+    #[arg(long, value_name = "N", default_value_t = 8471)]
+    pub port: u16,
+    /// Address to serve on; anything but a loopback address shows the preview to the network
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    /// A host name the pages may be asked for besides localhost and the bound address
+    /// (repeatable)
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Open the preview in the browser
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    /// The name every page carries in its title and footer [default: the assessments'
+    /// publisher]
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub typeset: TypesetArgs,
     #[command(flatten)]
     pub read: ReadArgs,
 }
