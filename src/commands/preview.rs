@@ -188,13 +188,13 @@ fn open_browser(url: &str) {
 
 pub(super) fn run(args: PreviewArgs) -> Result<Outcome, Fatal> {
     let scratch = Scratch::new()?;
-    let http = tiny_http::Server::http((args.bind, args.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind((args.bind, args.port)).map_err(|e| {
         Fatal(format!(
             "cannot serve on {}:{}: {e}\n  help: another program may use that port: give another with --port N (0: any free one)",
             args.bind, args.port
         ))
     })?;
-    let port = http.server_addr().to_ip().map_or(args.port, |a| a.port());
+    let port = listener.local_addr().map_or(args.port, |a| a.port());
     if !args.bind.is_loopback() {
         eprintln!(
             "warning: serving on {}: anyone who can reach this machine can read these briefs",
@@ -231,7 +231,7 @@ pub(super) fn run(args: PreviewArgs) -> Result<Outcome, Fatal> {
             Hosts::new(args.bind, &args.allow_host),
             live.clone(),
         );
-        std::thread::spawn(move || server::serve(http, root, hosts, live));
+        std::thread::spawn(move || server::serve(listener, root, hosts, live));
     }
     let stamp = || chrono::Local::now().format("%H:%M:%S");
     let (rebuilt, problems, line) = rebuilder.rebuild();

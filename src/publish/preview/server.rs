@@ -1,20 +1,26 @@
-//! The preview's HTTP server (tiny_http): the site's files from the scratch folder, each page
-//! decorated for the preview, and `/_preview/events`, the server-sent events of rebuilds.
+//! The preview's HTTP server: the site's files from the scratch folder, each page decorated
+//! for the preview, and `/_preview/events`, the server-sent events of rebuilds.
+//!
+//! HTTP/1.1 on `std::net`, one thread and one request per connection (`Connection: close`):
+//! all a loopback preview needs (GET and HEAD of small files and one event stream). tiny_http
+//! was tried first: Chromium's first load of a brief's page stalled in 5 of 7 runs, a font
+//! request left unread in its socket while the pool's threads sat on idle keep-alive
+//! connections; an async stack (hyper, axum) would bring a runtime for the same four verbs.
 //!
 //! Policy: safe to leave running. Read-only (GET and HEAD); only the scratch folder's own
 //! files (no listing, no hidden file, no `..` in any spelling, no absolute or encoded path
 //! escaping it); requests naming another `Host` than the allowed ones are refused (DNS
-//! rebinding). Every request has its own thread, so a client that never reads holds only
-//! its own; an event stream notices a client gone at its next keep-alive and ends.
+//! rebinding). Every connection has its own thread, with read and write timeouts, so a client
+//! that never sends or never reads holds only its own thread, and not for long; an event
+//! stream notices a client gone at its next keep-alive and ends.
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::net::IpAddr;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::{page, Live};
 
@@ -93,76 +99,121 @@ fn own_addresses() -> Vec<IpAddr> {
     Vec::new()
 }
 
-/// Serves `root` and the events of `live` on `http` until the process ends.
-pub(crate) fn serve(http: tiny_http::Server, root: PathBuf, hosts: Hosts, live: Arc<Live>) {
+/// Serves `root` and the events of `live` on `listener` until the process ends.
+pub(crate) fn serve(listener: TcpListener, root: PathBuf, hosts: Hosts, live: Arc<Live>) {
     let root = Arc::new(root);
     let hosts = Arc::new(hosts);
-    for request in http.incoming_requests() {
+    for stream in listener.incoming().flatten() {
         let (root, hosts, live) = (root.clone(), hosts.clone(), live.clone());
-        std::thread::spawn(move || answer(request, &root, &hosts, &live));
+        std::thread::spawn(move || connection(stream, &root, &hosts, &live));
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    // Names and values here are ASCII constants or ASCII file types.
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("an ASCII header")
+/// How long a client may take to send its request, or to take a part of the answer.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// The most a request's head may hold.
+const HEAD_LIMIT: u64 = 16 * 1024;
+
+/// A request: its method, target and `Host`.
+struct Head {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// Reads a request's head (request line and headers); `None` for one that is malformed, too
+/// long or too slow.
+fn read_head(stream: &TcpStream) -> Option<Head> {
+    let mut reader = BufReader::new(stream.take(HEAD_LIMIT));
+    let mut line = String::new();
+    reader.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next()?.to_string(), parts.next()?.to_string());
+    parts.next().filter(|v| v.starts_with("HTTP/1."))?;
+    let mut host = None;
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = l.split_once(':') {
+            if name.trim().eq_ignore_ascii_case("host") {
+                host = Some(value.trim().to_string());
+            }
+        }
+    }
+    Some(Head { method, target, host })
+}
+
+/// Writes a response with `body` (not for HEAD), then the connection closes.
+fn respond(mut stream: &TcpStream, head: &Head, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+    let reason = match status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        _ => "Error",
+    };
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Length: {}\r\nConnection: close\r\n\
+         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        out.push_str(&format!("{name}: {value}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut bytes = out.into_bytes();
+    if head.method != "HEAD" {
+        bytes.extend_from_slice(body);
+    }
+    let _ = stream.write_all(&bytes).and_then(|_| stream.flush());
 }
 
 /// A short plain-text answer.
-fn plain(status: u16, text: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(format!("{text}\n"))
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+fn plain(stream: &TcpStream, head: &Head, status: u16, text: &str) {
+    let allow = [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET, HEAD")];
+    let headers = if status == 405 { &allow[..] } else { &allow[..1] };
+    respond(stream, head, status, headers, format!("{text}\n").as_bytes());
 }
 
-fn answer(request: Request, root: &Path, hosts: &Hosts, live: &Live) {
-    let host = request
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .map(|h| h.value.as_str().to_string());
-    let refusal = match (request.method(), host) {
+fn connection(stream: TcpStream, root: &Path, hosts: &Hosts, live: &Live) {
+    let _ = stream.set_read_timeout(Some(PATIENCE));
+    let _ = stream.set_write_timeout(Some(PATIENCE));
+    let Some(head) = read_head(&stream) else {
+        return;
+    };
+    let refusal = match (head.method.as_str(), head.host.as_deref()) {
         (_, None) => Some((400, "a Host header is required")),
-        (_, Some(h)) if !hosts.allows(&h) => Some((
+        (_, Some(h)) if !hosts.allows(h) => Some((
             403,
             "this Host is not served (start the preview with --allow-host NAME to allow it)",
         )),
-        (Method::Get | Method::Head, _) => None,
+        ("GET" | "HEAD", _) => None,
         _ => Some((405, "the preview is read-only: GET and HEAD only")),
     };
     if let Some((status, why)) = refusal {
-        let r = plain(status, why);
-        let r = if status == 405 {
-            r.with_header(header("Allow", "GET, HEAD"))
-        } else {
-            r
-        };
-        let _ = request.respond(r);
+        plain(&stream, &head, status, why);
         return;
     }
     // Until the first build is done, a page waits for it rather than being missing.
     if live.snapshot().0.generation == 0 {
         live.wait_after(0, Duration::from_secs(120));
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
+    let path = head.target.split(['?', '#']).next().unwrap_or("");
     if path == "/_preview/events" {
-        events(request, live);
+        events(stream, live);
         return;
     }
-    let Some(rel) = safe_path(path) else {
-        let _ = request.respond(plain(404, "not found"));
-        return;
-    };
-    let file = match resolve(root, &rel) {
-        Some(f) => f,
-        None => {
-            let _ = request.respond(plain(404, "not found"));
-            return;
-        }
-    };
-    let Ok(bytes) = std::fs::read(&file) else {
-        let _ = request.respond(plain(404, "not found"));
+    let file = safe_path(path).and_then(|rel| resolve(root, &rel));
+    let Some((file, bytes)) = file.and_then(|f| std::fs::read(&f).ok().map(|b| (f, b))) else {
+        plain(&stream, &head, 404, "not found");
         return;
     };
     let rel = file
@@ -176,11 +227,7 @@ fn answer(request: Request, root: &Path, hosts: &Hosts, live: &Live) {
     } else {
         bytes
     };
-    let response = Response::from_data(body)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+    respond(&stream, &head, 200, &[("Content-Type", kind)], &body);
 }
 
 /// The path of a request as segments relative to the site, or `None` when it could leave it:
@@ -253,15 +300,15 @@ fn content_type(file: &Path) -> &'static str {
 /// How often an event stream writes when nothing happens (and so notices a client gone).
 const KEEP_ALIVE: Duration = Duration::from_secs(10);
 
-/// The rebuilds as server-sent events on the request's own connection: the current one at
-/// once, then each new one, each flushed as it is written (tiny_http's chunked responses
-/// buffer), a comment every [`KEEP_ALIVE`] when nothing happens. Ends when a write fails:
-/// the client is gone.
-fn events(request: Request, live: &Live) {
-    let mut w = request.into_writer();
+/// The rebuilds as server-sent events: the current one at once, then each new one, each
+/// flushed as it is written, a comment every [`KEEP_ALIVE`] when nothing happens. Ends when
+/// a write fails: the client is gone.
+fn events(mut stream: TcpStream, live: &Live) {
+    // An event stream may wait long between events; its keep-alives bound each write.
+    let _ = stream.set_read_timeout(None);
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n\
                 X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n";
-    let mut send = |bytes: &[u8]| w.write_all(bytes).and_then(|_| w.flush()).is_ok();
+    let mut send = |bytes: &[u8]| stream.write_all(bytes).and_then(|_| stream.flush()).is_ok();
     if !send(head.as_bytes()) {
         return;
     }
