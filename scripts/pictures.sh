@@ -3,8 +3,9 @@
 # brief's first page (with the stack) and layer table, the first page of a pending vendor
 # with a split at every layer on A4, the portfolio page of examples/portfolio against v1.2
 # (pdftoppm), the web edition's index and CoreWeave page at 390 and 1280 px, and the
-# CoreWeave email's HTML part (headless Chromium, through tests/browser/site.cjs and
-# email.cjs). The tests never write here.
+# CoreWeave email's HTML part, and the live preview showing the problems of a save that broke
+# a cell (headless Chromium, through tests/browser/site.cjs, email.cjs and preview.cjs). The
+# tests never write here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -12,7 +13,8 @@ cargo build --release --quiet --bin layerbrief
 BIN=$PWD/target/release/layerbrief
 W=$(mktemp -d)
 SERVER=
-trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$W"' EXIT
+PREVIEW=
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; [ -n "$PREVIEW" ] && kill "$PREVIEW" 2>/dev/null; rm -rf "$W"' EXIT
 
 "$BIN" build inputs/coreweave.xlsx --out "$W/out" 2>/dev/null
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$W/out/coreweave.pdf" docs/page-1
@@ -49,4 +51,33 @@ open(sys.argv[2], "w").write(m.get_body(preferencelist=("html",)).get_content())
 PY
 NODE_PATH=$PWD/target/node/node_modules node tests/browser/email.cjs "$W/email.html" docs/email.png \
   "$W/email.json" >/dev/null
+# The preview: CoreWeave open in the browser, then saved with one sentence added, then with
+# Layer 1A's capability mistyped (the workbooks made from the fixture's CSVs).
+cargo build --release --quiet --example csv2xlsx
+SENTENCE="This sentence was added while the preview was open."
+python3 - tests/fixtures/coreweave "$W/pv" "$SENTENCE" <<'PY'
+import csv, shutil, sys
+src, out, sentence = sys.argv[1:]
+for name, edit in (("edited", {}), ("broken", {"1A": "sometimes"})):
+    shutil.copytree(src, f"{out}/{name}")
+    rows = list(csv.reader(open(f"{src}/Layers.csv")))
+    head = rows[0]
+    for r in rows[1:]:
+        if r[0] == "0":
+            r[head.index("narrative")] = sentence + " " + r[head.index("narrative")]
+        if r[0] in edit:
+            r[head.index("capability")] = edit[r[0]]
+    csv.writer(open(f"{out}/{name}/Layers.csv", "w", newline="")).writerows(rows)
+PY
+mkdir -p "$W/pv/in"
+cp inputs/coreweave.xlsx "$W/pv/in/coreweave.xlsx"
+for v in edited broken; do target/release/examples/csv2xlsx "$W/pv/$v" "$W/pv/$v.xlsx" 2>/dev/null; done
+PVPORT=$(target/py/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# Run from its folder, so the problems name the workbook as the analyst gave it (in/…).
+(cd "$W/pv" && exec "$BIN" preview in --port "$PVPORT" 2>"$W/pv/log") &
+PREVIEW=$!
+for _ in $(seq 300); do grep -q '^preview of' "$W/pv/log" 2>/dev/null && break; sleep 0.1; done
+NODE_PATH=$PWD/target/node/node_modules node tests/browser/preview.cjs \
+  "http://127.0.0.1:$PVPORT/coreweave/index.html" "$W/pv/in/coreweave.xlsx" "$W/pv/edited.xlsx" \
+  "$W/pv/broken.xlsx" "$W/pv/edited.xlsx" "$SENTENCE" "$W/pv/report.json" docs/preview-problems.png
 ls -l docs/*.png

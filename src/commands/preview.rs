@@ -41,6 +41,32 @@ impl Scratch {
     }
 }
 
+/// Removes `dir` and ends the process when it is interrupted (Ctrl-C) or told to stop: a
+/// thread waits for those signals, which every other thread (made after this call) blocks.
+#[cfg(unix)]
+fn remove_on_signal(dir: PathBuf) {
+    // SAFETY: a signal set is plain data, filled by the libc calls that take it.
+    let set = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaddset(&mut set, sig);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    };
+    std::thread::spawn(move || {
+        let mut sig: libc::c_int = 0;
+        // SAFETY: `set` is a valid signal set, blocked in every thread.
+        unsafe { libc::sigwait(&set, &mut sig) };
+        let _ = std::fs::remove_dir_all(&dir);
+        std::process::exit(128 + sig);
+    });
+}
+
+#[cfg(not(unix))]
+fn remove_on_signal(_dir: PathBuf) {}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -188,6 +214,7 @@ fn open_browser(url: &str) {
 
 pub(super) fn run(args: PreviewArgs) -> Result<Outcome, Fatal> {
     let scratch = Scratch::new()?;
+    remove_on_signal(scratch.0.clone());
     let listener = std::net::TcpListener::bind((args.bind, args.port)).map_err(|e| {
         Fatal(format!(
             "cannot serve on {}:{}: {e}\n  help: another program may use that port: give another with --port N (0: any free one)",

@@ -84,7 +84,10 @@ async function main() {
     // 2. A bad cell: every problem above the last good version, marked out of date.
     save(broken, target);
     await until(page, () => !!document.querySelector('.preview-problems'));
-    if (shot) await page.screenshot({ path: shot });
+    if (shot) {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: shot });
+    }
     report.broken = {
       problems: await page.evaluate(() => document.querySelector('.preview-problems').innerText),
       stale: await page.evaluate(() => document.querySelector('main').classList.contains('preview-stale')),

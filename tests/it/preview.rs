@@ -11,8 +11,39 @@ use std::time::{Duration, Instant};
 use crate::common::*;
 use crate::site::{free_port, node_modules, read_json, wait_for};
 
+/// A running preview, stopped as Ctrl-C stops it (SIGTERM, then SIGKILL after 5 s).
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The scratch folders of the preview process `pid`.
+fn scratch_of(pid: u32) -> Vec<std::path::PathBuf> {
+    let prefix = format!("layerbrief-preview-{pid}-");
+    std::fs::read_dir(std::env::temp_dir())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|e| e.path())
+        .collect()
+}
+
 /// A preview of `dir` on a free port: the running server and its port.
-fn preview(dir: &Path, extra: &[&str]) -> (Background, u16) {
+fn preview(dir: &Path, extra: &[&str]) -> (Running, u16) {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
         .arg("preview")
@@ -25,7 +56,7 @@ fn preview(dir: &Path, extra: &[&str]) -> (Background, u16) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let server = Background(child);
+    let server = Running(child);
     wait_for(port);
     (server, port)
 }
@@ -235,11 +266,92 @@ fn a_port_in_use_is_an_error_with_a_hint_and_a_lan_bind_warns() {
         .spawn()
         .unwrap();
     let lines = stderr_lines(&mut child);
-    let _guard = Background(child);
+    let _guard = Running(child);
     let warned = (0..50).any(|_| {
         lines
             .recv_timeout(Duration::from_millis(200))
             .is_ok_and(|l| l.contains("warning: serving on 0.0.0.0"))
     });
     assert!(warned, "no warning for a bind beyond loopback");
+}
+
+/// The page's HTML at `path`, as the preview serves it.
+fn get(port: u16, path: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n").as_bytes())
+        .unwrap();
+    let mut reply = String::new();
+    let _ = s.read_to_string(&mut reply);
+    reply
+}
+
+/// Waits (10 s at most) until the page at `path` satisfies `test`.
+fn until(port: u16, path: &str, test: impl Fn(&str) -> bool) -> String {
+    let start = Instant::now();
+    loop {
+        let page = get(port, path);
+        if test(&page) || start.elapsed() > Duration::from_secs(10) {
+            return page;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn a_template_error_a_deleted_workbook_and_a_folder_gone_never_stop_the_server() {
+    let dir = scratch("preview-survives");
+    let inputs = dir.path().join("inputs");
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let book = coreweave().write_xlsx(&inputs.join("coreweave.xlsx"));
+    let (_server, port) = preview(&inputs, &["--templates", templates.to_str().unwrap()]);
+    assert!(get(port, "/coreweave/index.html").starts_with("HTTP/1.1 200"));
+    // A Typst error in a custom template: its excerpt above the last good page.
+    std::fs::write(templates.join("brief.typ"), "#let x = (\n").unwrap();
+    const PANEL: &str = "class=\"preview-problems\"";
+    let page = until(port, "/coreweave/index.html", |p| p.contains(PANEL));
+    assert!(
+        page.contains("class=\"preview-stale\""),
+        "not marked out of date"
+    );
+    let panel = page.split(PANEL).nth(1).unwrap_or("");
+    assert!(
+        panel.contains("brief.typ"),
+        "no excerpt naming the template: {}",
+        &panel[..panel.len().min(2000)]
+    );
+    assert!(page.contains("CoreWeave"), "the last good page is gone");
+    std::fs::remove_file(templates.join("brief.typ")).unwrap();
+    let page = until(port, "/coreweave/index.html", |p| !p.contains(PANEL));
+    assert!(!page.contains(PANEL), "the problems stay after the fix");
+    // The workbook deleted: the server answers; its page stays as it was.
+    std::fs::remove_file(&book).unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(get(port, "/index.html").starts_with("HTTP/1.1 200"));
+    // The folder renamed away: the server still answers.
+    std::fs::rename(&inputs, dir.path().join("gone")).unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    assert!(get(port, "/index.html").starts_with("HTTP/1.1 200"));
+}
+
+#[test]
+fn a_stopped_preview_leaves_no_scratch_folder_behind() {
+    let dir = scratch("preview-stop");
+    let inputs = dir.path().join("inputs");
+    coreweave().write_xlsx(&inputs.join("coreweave.xlsx"));
+    let (server, port) = preview(&inputs, &[]);
+    assert!(get(port, "/index.html").starts_with("HTTP/1.1 200"));
+    let pid = server.0.id();
+    assert_eq!(
+        scratch_of(pid).len(),
+        1,
+        "the preview writes one scratch folder"
+    );
+    drop(server);
+    assert_eq!(
+        scratch_of(pid),
+        Vec::<std::path::PathBuf>::new(),
+        "left behind"
+    );
 }

@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-
 use super::{page, Live};
 
 /// The `Host` names a request may give.
@@ -147,11 +146,21 @@ fn read_head(stream: &TcpStream) -> Option<Head> {
             }
         }
     }
-    Some(Head { method, target, host })
+    Some(Head {
+        method,
+        target,
+        host,
+    })
 }
 
 /// Writes a response with `body` (not for HEAD), then the connection closes.
-fn respond(mut stream: &TcpStream, head: &Head, status: u16, headers: &[(&str, &str)], body: &[u8]) {
+fn respond(
+    mut stream: &TcpStream,
+    head: &Head,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
@@ -178,9 +187,22 @@ fn respond(mut stream: &TcpStream, head: &Head, status: u16, headers: &[(&str, &
 
 /// A short plain-text answer.
 fn plain(stream: &TcpStream, head: &Head, status: u16, text: &str) {
-    let allow = [("Content-Type", "text/plain; charset=utf-8"), ("Allow", "GET, HEAD")];
-    let headers = if status == 405 { &allow[..] } else { &allow[..1] };
-    respond(stream, head, status, headers, format!("{text}\n").as_bytes());
+    let allow = [
+        ("Content-Type", "text/plain; charset=utf-8"),
+        ("Allow", "GET, HEAD"),
+    ];
+    let headers = if status == 405 {
+        &allow[..]
+    } else {
+        &allow[..1]
+    };
+    respond(
+        stream,
+        head,
+        status,
+        headers,
+        format!("{text}\n").as_bytes(),
+    );
 }
 
 fn connection(stream: TcpStream, root: &Path, hosts: &Hosts, live: &Live) {
