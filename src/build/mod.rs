@@ -28,6 +28,7 @@ pub(crate) mod output;
 pub(crate) mod prepare;
 pub(crate) mod watch;
 
+mod pasted;
 mod plan;
 mod progress;
 mod typeset;

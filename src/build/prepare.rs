@@ -104,12 +104,22 @@ pub(crate) fn prepare_bytes(
     finish(wb, under)
 }
 
-fn finish(wb: load::Workbook, under: Under) -> Result<Prepared, Rejected> {
-    let unprintable = unprintable(&wb, under.fonts);
+fn finish(mut wb: load::Workbook, under: Under) -> Result<Prepared, Rejected> {
+    // Word's pasted symbol bullets are set as what they show; other private-use characters
+    // are errors at their cells (and not reported again as unprintable).
+    let (refused, pasted): (Vec<Diagnostic>, Vec<Diagnostic>) =
+        super::pasted::word_symbols(&mut wb)
+            .into_iter()
+            .partition(|d| d.severity == Severity::Error);
+    let unprintable = [refused, unprintable(&wb, under.fonts)].concat();
     let v = match validate(&wb) {
         Ok(v) if unprintable.is_empty() => v,
-        Ok(v) => return Err(Rejected::Invalid([v.warnings, unprintable].concat())),
-        Err(diags) => return Err(Rejected::Invalid([diags, unprintable].concat())),
+        Ok(v) => {
+            return Err(Rejected::Invalid(
+                [pasted, v.warnings, unprintable].concat(),
+            ))
+        }
+        Err(diags) => return Err(Rejected::Invalid([diags, pasted, unprintable].concat())),
     };
     let rs = match under.methodology {
         Some(rs) => rs,
@@ -118,7 +128,7 @@ fn finish(wb: load::Workbook, under: Under) -> Result<Prepared, Rejected> {
             .ok_or_else(|| Rejected::Invalid(vec![]))?,
     };
     let scored = score(&v.assessment, rs);
-    let mut warnings = v.warnings;
+    let mut warnings = [pasted, v.warnings].concat();
     let mut d = Diagnostics::new(&wb.path);
     for w in &scored.warnings {
         d.warning(
@@ -146,7 +156,10 @@ fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
         for row in &sheet.rows {
             for (col, v) in row.cells.iter().enumerate() {
                 let Value::Text(t) = v else { continue };
-                let mut missing: Vec<char> = t.chars().filter(|c| !fonts.covers(*c)).collect();
+                let mut missing: Vec<char> = t
+                    .chars()
+                    .filter(|c| !fonts.covers(*c) && !super::pasted::private_use(*c))
+                    .collect();
                 if missing.is_empty() {
                     continue;
                 }

@@ -222,3 +222,45 @@ fn long_words_and_urls_stay_inside_their_column() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(words.iter().any(|w| w.text.contains("Pneumono")));
 }
+
+#[test]
+fn word_bullets_are_set_as_bullets_and_other_private_use_characters_are_refused_at_their_cell() {
+    let dir = scratch("word-symbols");
+    let out = dir.path().join("out");
+    // Word's Symbol and Wingdings bullets, pasted: private-use characters PDF/A forbids.
+    let mut b = coreweave();
+    b.set(
+        "Layers",
+        "0",
+        "narrative",
+        "Pasted from Word:\n\u{F0B7} first point\n\u{F0B7} second point\n\n\u{F0D8} an arrowhead, \u{F0FC} a check",
+    );
+    let pasted = b.write_xlsx(&dir.path().join("pasted.xlsx"));
+    let (code, err) = build(
+        dir.path(),
+        &[pasted.to_str().unwrap(), "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Layers!I2"), "{err}");
+    assert!(err.contains("U+F0B7 as •") && err.contains("U+F0D8 as ►"), "{err}");
+    let pdf = out.join("coreweave.pdf");
+    let words = pdf_words(&pdf);
+    assert!(words.contains("first point") && words.contains("second point"), "{words}");
+    assert!(words.contains("► an arrowhead, ✓ a check"), "{words}");
+    assert!(!words.contains('\u{F0B7}'));
+    let verdicts = conformance(&[pdf.as_path()]);
+    for profile in ["ua1", "2a"] {
+        let v = &verdicts[pdf.to_str().unwrap()][profile];
+        assert_eq!(v["compliant"], true, "{profile}: {}", v["report"]);
+    }
+    // Any other private-use character: an error at its cell, with where it comes from.
+    let mut b = coreweave();
+    b.set("Layers", "1A", "headline", "Open storage \u{E0B7} governed tier");
+    let refused = b.write_xlsx(&dir.path().join("refused.xlsx"));
+    let (code, err) = check(&refused);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Layers!B3"), "{err}");
+    assert!(err.contains("private-use") && err.contains("U+E0B7"), "{err}");
+    assert!(err.contains("Wingdings"), "no hint of where they come from: {err}");
+    assert!(!err.contains("no font of the brief"), "reported twice: {err}");
+}
