@@ -66,6 +66,9 @@ pub(crate) struct BuildConfig {
     pub(crate) jobs: usize,
     /// Typst's caches keep what the last this many briefs used (see [`KEEP_CACHED`]).
     pub(crate) keep_cached: usize,
+    /// Assessment ids refused, with why: names the output uses for itself (the web
+    /// edition's `assets` and `schema`).
+    pub(crate) reserved_ids: Option<(&'static [&'static str], &'static str)>,
 }
 
 /// What a build keeps in Typst's caches: the layout used by the last this many briefs.

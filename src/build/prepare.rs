@@ -72,6 +72,8 @@ pub(crate) struct Prepared {
     pub(crate) scored: Scored,
     /// Validation warnings (unknown columns and fields) and scoring warnings, each with its place.
     pub(crate) warnings: Vec<Diagnostic>,
+    /// The cell of its `assessment_id`, for a message about the id.
+    pub(crate) id_place: Place,
 }
 
 /// What a workbook is prepared under: the ruleset (`None`: the workbook's own), the limits
@@ -138,7 +140,14 @@ fn finish(mut wb: load::Workbook, under: Under) -> Result<Prepared, Rejected> {
         );
     }
     warnings.extend(d.into_vec());
-    Ok(Prepared { scored, warnings })
+    let id_place = wb
+        .cell_of("Assessment", "field", "assessment_id", "value")
+        .unwrap_or_else(Place::file);
+    Ok(Prepared {
+        scored,
+        warnings,
+        id_place,
+    })
 }
 
 /// Cells of the printed sheets holding characters no font of the brief has: an error at

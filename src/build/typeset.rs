@@ -11,7 +11,7 @@ use super::manifest::{self, sha256_hex};
 use super::names::output_name;
 use super::output::write_atomic_stamped;
 use super::plan::{brief_key, left_as_it_was, not_built, Claims, Cleaner, Pending};
-use super::prepare::{prepare_bytes, Prepared, Under};
+use super::prepare::{prepare_bytes, Prepared, Rejected, Under};
 use super::{BriefResult, BriefStatus, BuildConfig, Keep};
 use crate::load;
 use crate::render::{self, Engine};
@@ -72,6 +72,10 @@ impl<T> Worker<'_, T> {
                 log: String::new(),
             };
         }
+        if let Some(why) = self.reserved(&p.source, &prepared.0) {
+            let _ = self.claims.take(i, None);
+            return Landed::failed(p.source, BriefStatus::Invalid, String::new(), &why);
+        }
         let name = match name_of(&self.config.name_pattern, &prepared.0) {
             Ok(name) => name,
             Err(e) => {
@@ -91,6 +95,33 @@ impl<T> Worker<'_, T> {
             return Landed::failed(p.source, BriefStatus::Invalid, String::new(), &why);
         }
         self.typeset(p, prepared, name, target)
+    }
+
+    /// Why the id of `prepared` may not be used here (a name the output uses for itself), as
+    /// the messages to print: an error at its cell, with a hint.
+    fn reserved(&self, source: &std::path::Path, prepared: &Prepared) -> Option<String> {
+        let (names, what) = self.config.reserved_ids?;
+        let id = &prepared.scored.assessment.meta.assessment_id;
+        if !names.contains(&id.as_str()) {
+            return None;
+        }
+        let mut d = crate::model::diag::Diagnostics::new(source);
+        d.error(
+            prepared.id_place.clone(),
+            format!("assessment_id `{id}` is a name {what} uses for its own files"),
+            Some(format!(
+                "give the assessment another id (not {})",
+                names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+        let mut log = Rejected::Invalid(d.into_vec()).render();
+        log.push_str(&left_as_it_was(source));
+        log.push('\n');
+        Some(log)
     }
 
     /// Stages 1–3: the workbook read again (it may have changed since it was keyed), loaded,

@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use super::args::{BatchArgs, BriefArgs, PreviewArgs};
 use super::setup::{brief_config, paper};
-use super::site::{publish, Publication, PDF_PATTERN};
+use super::site::{publish, Publication, PDF_PATTERN, SITE_NAMES};
 use super::watch::{settle, warm_up, Warm};
 use super::{Fatal, Outcome};
 use crate::build::watch::{Scope, Watch, SETTLE};
@@ -170,6 +170,7 @@ impl Rebuilder<'_> {
         let args = self.args;
         let methodology = args.methodology.methodology.as_deref();
         let mut config = brief_config(&args.inputs.paths, &self.brief, methodology, None, true)?;
+        config.reserved_ids = Some(SITE_NAMES);
         let warm = warm_up(&mut self.warm, &mut config, &args.typeset, &args.read)?;
         config.limits = warm.limits;
         let paper = paper(args.typeset.paper);

@@ -217,6 +217,7 @@ pub(super) fn brief_config(
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         keep_cached: build::KEEP_CACHED,
+        reserved_ids: None,
     };
     Ok(config)
 }

@@ -17,7 +17,7 @@ use crate::build::{self, BriefResult, BriefStatus, BuildConfig, Keep, Reporter, 
 use crate::load;
 use crate::publish::portfolio::{self, Excluded, Row, SortBy};
 use crate::publish::site::cache::{self, Cache, Entry};
-use crate::publish::site::{Site, Tally};
+use crate::publish::site::{Site, Tally, RESERVED_IDS};
 use crate::render::Engine;
 use crate::score::Scored;
 use crate::view::Paper;
@@ -29,6 +29,7 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     let brief = site_brief_args(&args);
     let methodology = args.methodology.methodology.as_deref();
     let mut config = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
+    config.reserved_ids = Some(SITE_NAMES);
     let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset, &config.render)?;
     config.limits = limits;
     let published = publish(&Publication {
@@ -50,6 +51,9 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     );
     Ok(published.outcome)
 }
+
+/// The ids a site refuses, and whose names they are.
+pub(super) const SITE_NAMES: (&[&str], &str) = (RESERVED_IDS, "the web edition");
 
 /// The brief options of a site: its briefs go into their assessments' folders.
 pub(super) fn site_brief_args(args: &SiteArgs) -> BriefArgs {

@@ -409,3 +409,46 @@ fn every_page_loads_cleanly_and_accessibly_in_chromium() {
         missing.len()
     );
 }
+
+#[test]
+fn an_id_the_site_uses_for_itself_is_refused_at_its_cell_and_build_is_unaffected() {
+    for id in ["assets", "schema"] {
+        let dir = scratch("site-reserved");
+        let inputs = dir.path().join("in");
+        let mut b = coreweave();
+        b.set("Assessment", "assessment_id", "value", id);
+        b.write_xlsx(&inputs.join(format!("{id}.xlsx")));
+        coreweave().write_xlsx(&inputs.join("coreweave.xlsx"));
+        let out = dir.path().join("site");
+        let (code, err) = site(dir.path(), &["in", "--out", out.to_str().unwrap()]);
+        assert_eq!(code, 1, "{id}: {err}");
+        assert!(err.contains("Assessment!B2"), "{id}: {err}");
+        assert!(
+            err.contains(&format!(
+                "assessment_id `{id}` is a name the web edition uses"
+            )),
+            "{id}: {err}"
+        );
+        assert!(
+            err.contains("help: give the assessment another id"),
+            "{id}: {err}"
+        );
+        // The site's own files are intact; the other assessment is published; the refused
+        // one is named on the index.
+        assert!(!out.join("assets/assets.pdf").exists(), "{id}");
+        assert!(!out.join("schema/schema.pdf").exists(), "{id}");
+        let schema = read_json(&out.join("schema.json"));
+        assert!(
+            schema.get("$schema").is_some(),
+            "{id}: schema.json replaced"
+        );
+        assert!(out.join("assets/style.css").exists(), "{id}");
+        assert!(out.join("coreweave/index.html").exists(), "{id}");
+        let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+        assert!(index.contains(&format!("{id}.xlsx (invalid)")), "{id}");
+        // `build` has no such names: the brief is built.
+        let (code, err) = build(dir.path(), &[&format!("in/{id}.xlsx"), "--out", "out"]);
+        assert_eq!(code, 0, "{id}: {err}");
+        assert!(dir.path().join(format!("out/{id}.pdf")).exists());
+    }
+}

@@ -242,10 +242,16 @@ fn word_bullets_are_set_as_bullets_and_other_private_use_characters_are_refused_
     );
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("Layers!I2"), "{err}");
-    assert!(err.contains("U+F0B7 as •") && err.contains("U+F0D8 as ►"), "{err}");
+    assert!(
+        err.contains("U+F0B7 as •") && err.contains("U+F0D8 as ►"),
+        "{err}"
+    );
     let pdf = out.join("coreweave.pdf");
     let words = pdf_words(&pdf);
-    assert!(words.contains("first point") && words.contains("second point"), "{words}");
+    assert!(
+        words.contains("first point") && words.contains("second point"),
+        "{words}"
+    );
     assert!(words.contains("► an arrowhead, ✓ a check"), "{words}");
     assert!(!words.contains('\u{F0B7}'));
     let verdicts = conformance(&[pdf.as_path()]);
@@ -255,12 +261,26 @@ fn word_bullets_are_set_as_bullets_and_other_private_use_characters_are_refused_
     }
     // Any other private-use character: an error at its cell, with where it comes from.
     let mut b = coreweave();
-    b.set("Layers", "1A", "headline", "Open storage \u{E0B7} governed tier");
+    b.set(
+        "Layers",
+        "1A",
+        "headline",
+        "Open storage \u{E0B7} governed tier",
+    );
     let refused = b.write_xlsx(&dir.path().join("refused.xlsx"));
     let (code, err) = check(&refused);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("Layers!B3"), "{err}");
-    assert!(err.contains("private-use") && err.contains("U+E0B7"), "{err}");
-    assert!(err.contains("Wingdings"), "no hint of where they come from: {err}");
-    assert!(!err.contains("no font of the brief"), "reported twice: {err}");
+    assert!(
+        err.contains("private-use") && err.contains("U+E0B7"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Wingdings"),
+        "no hint of where they come from: {err}"
+    );
+    assert!(
+        !err.contains("no font of the brief"),
+        "reported twice: {err}"
+    );
 }

@@ -27,6 +27,10 @@ use crate::view::portfolio::vendor_row;
 use crate::view::Paper;
 use cache::{Entry, Written};
 
+/// Assessment ids the site refuses: the names of its own files and folders (`assets/`,
+/// `schema.json`), which an assessment's folder or JSON would take.
+pub(crate) const RESERVED_IDS: &[&str] = &["assets", "schema"];
+
 /// What writing the site did.
 #[derive(Debug, Default)]
 pub(crate) struct Tally {
