@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests use, only what is missing.
 #   Debian packages: poppler-utils (pdftotext, pdffonts read briefs back), qpdf (checks them),
+#   groff-base (renders the man pages `layerbrief man` writes),
 #   python3-venv (Debian's Python refuses `pip install` outside a virtual environment),
 #   fonts-noto-cjk, fonts-noto-core and fonts-droid-fallback (fallback fonts for the tests of
 #   other scripts).
@@ -20,6 +21,7 @@ venv=${LAYERBRIEF_VENV:-target/py}
 need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
+command -v groff >/dev/null 2>&1 || need+=(groff-base)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ] || need+=(fonts-noto-core)
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)

@@ -9,6 +9,7 @@
 pub(crate) mod args;
 mod build;
 mod check;
+mod docs;
 mod export;
 mod init;
 mod mail;
@@ -74,6 +75,8 @@ pub(crate) fn run(cli: Cli) -> Outcome {
         Command::Portfolio(a) => portfolio::run(a),
         Command::Site(a) => site::run(a),
         Command::Preview(a) => preview::run(a),
+        Command::Completions(a) => docs::completions(a),
+        Command::Man(a) => docs::man(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("{}", crate::model::diag::paint(&format!("error: {msg}")));

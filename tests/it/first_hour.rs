@@ -340,3 +340,51 @@ fn init_example_writes_a_valid_assessment_to_learn_from() {
     assert_eq!(code, 0, "{err}");
     assert!(dir.join("out/fictional-example-cloud.pdf").exists());
 }
+
+#[test]
+fn completions_for_every_shell_and_a_man_page_per_command() {
+    let dir = scratch("completions");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = run(&["completions", shell], dir.path());
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        let script = stdout(&o);
+        for word in ["preview", "name-pattern", "portfolio"] {
+            assert!(script.contains(word), "{shell}: no {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let bash = dir.path().join("layerbrief.bash");
+    std::fs::write(&bash, stdout(&run(&["completions", "bash"], dir.path()))).unwrap();
+    tool_ok("bash", &["-n", bash.to_str().unwrap()]);
+    let o = run(&["completions", "tcsh"], dir.path());
+    assert_eq!(o.status.code(), Some(2), "an unknown shell is a usage error");
+
+    let man = dir.path().join("man/man1");
+    let o = run(&["man", man.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut pages = file_names(&man);
+    pages.sort();
+    let mut want: Vec<String> = [
+        "", "build", "check", "completions", "export-typst", "init", "mail", "man", "portfolio",
+        "preview", "rescore", "score", "site",
+    ]
+    .iter()
+    .map(|c| match c {
+        &"" => "layerbrief.1".to_string(),
+        c => format!("layerbrief-{c}.1"),
+    })
+    .collect();
+    want.sort();
+    assert_eq!(pages, want);
+    for page in &pages {
+        // Every page is valid man(7): groff renders it without a warning.
+        let o = std::process::Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .arg(man.join(page))
+            .output()
+            .expect("groff");
+        assert!(o.status.success() && o.stderr.is_empty(), "{page}: {}", stderr(&o));
+    }
+    let build = std::fs::read_to_string(man.join("layerbrief-build.1")).unwrap();
+    assert!(build.contains("layerbrief build") && build.contains("name\\-pattern"), "{build}");
+}

@@ -85,6 +85,16 @@ pub enum Command {
   layerbrief preview acme.xlsx --open      one workbook, opened in the browser
   layerbrief preview --bind 0.0.0.0 --allow-host briefs.lan    seen from the network")]
     Preview(PreviewArgs),
+    /// Print the completion script of a shell.
+    #[command(after_help = "Examples:
+  layerbrief completions bash > ~/.local/share/bash-completion/completions/layerbrief
+  layerbrief completions zsh > ~/.zfunc/_layerbrief      (with fpath+=~/.zfunc in ~/.zshrc)
+  layerbrief completions fish > ~/.config/fish/completions/layerbrief.fish")]
+    Completions(CompletionsArgs),
+    /// Write the man pages, one per command, into a folder.
+    #[command(after_help = "Examples:
+  layerbrief man ~/.local/share/man/man1      then `man layerbrief`, `man layerbrief-build`")]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -296,4 +306,17 @@ pub struct PreviewArgs {
     pub typeset: TypesetArgs,
     #[command(flatten)]
     pub read: ReadArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The folder to write layerbrief.1 and layerbrief-<command>.1 into (made if missing)
+    pub dir: PathBuf,
 }
