@@ -43,6 +43,7 @@ use crate::load::Limits;
 use crate::model::ruleset::Ruleset;
 use crate::render::{Engine, RenderOptions};
 use manifest::{Manifest, Store};
+pub(crate) use plan::source_key;
 use prepare::Prepared;
 pub(crate) use progress::Reporter;
 use workers::run_workers;

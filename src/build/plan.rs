@@ -19,7 +19,7 @@ use crate::render::Engine;
 
 /// A workbook's name in the manifest: a hash of its canonical path, so the manifest (which
 /// `site` keeps in the folder it publishes) holds no path of the machine.
-pub(super) fn source_key(path: &Path) -> String {
+pub(crate) fn source_key(path: &Path) -> String {
     let canonical = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     KeyBuilder::default()
         .part("workbook", canonical.as_os_str().as_encoded_bytes())

@@ -40,6 +40,11 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
         observe: None,
     })?;
     eprintln!("{}", published.line);
+    for id in &published.removed {
+        eprintln!(
+            "site: removed the pages and PDF of {id}: its workbook is no longer among the inputs"
+        );
+    }
     let tally = &published.tally;
     eprintln!(
         "site: {} assessment page(s) rendered, {} file(s) written, {} unchanged, {} workbook(s) read; open {}",
@@ -87,6 +92,8 @@ pub(super) struct Published {
     pub(super) pages: Vec<(PathBuf, String)>,
     /// Each workbook that gave no brief, with what the build said of it.
     pub(super) failures: Vec<(PathBuf, String)>,
+    /// The assessments whose pages were removed: their workbooks are no longer inputs.
+    pub(super) removed: Vec<String>,
 }
 
 /// Builds the briefs of `p.config` that are out of date into the site (each page rendered
@@ -133,7 +140,10 @@ pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
         fonts: engine.fonts(),
     };
     let before = Cache::load(&config.out);
-    let (rows, excluded, after) = rows(&site, &before, &web, under, summary)?;
+    let (rows, excluded, mut after) = rows(&site, &before, &web, under, summary)?;
+    let sources: Vec<String> = config.files.iter().map(|f| build::source_key(f)).collect();
+    after.keep_invalid(&before, &sources);
+    let removed = remove_gone(&config.out, before.gone(&after, &sources));
     let pages = rows
         .iter()
         .map(|r| (r.source.clone(), r.row.assessment_id.clone()))
@@ -150,7 +160,31 @@ pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
         tally: site.tally(),
         pages,
         failures,
+        removed,
     })
+}
+
+/// Removes what the site wrote for assessments no longer among its inputs (their pages,
+/// records and PDFs, as its cache lists them; then their folders, when empty): the ids
+/// removed.
+fn remove_gone(out: &Path, gone: Vec<&Entry>) -> Vec<String> {
+    let mut removed = Vec::new();
+    for e in gone {
+        let id = &e.row.assessment_id;
+        let mut files: Vec<PathBuf> = e.files.iter().map(|f| out.join(&f.path)).collect();
+        files.extend(e.pdf.as_ref().map(|pdf| out.join(id).join(pdf)));
+        for f in &files {
+            if let Err(err) = std::fs::remove_file(f) {
+                if err.kind() != std::io::ErrorKind::NotFound {
+                    eprintln!("warning: {}: cannot remove ({err})", f.display());
+                }
+            }
+        }
+        // Only an empty folder: anything else in it is not the site's.
+        let _ = std::fs::remove_dir(out.join(id));
+        removed.push(id.clone());
+    }
+    removed
 }
 
 /// The portfolio rows of the built briefs (each rendered by the build, taken from the cache,
@@ -167,13 +201,14 @@ fn rows(
     let mut after = Cache::default();
     for mut r in summary.results {
         match entry(site, before, web, under, &mut r) {
-            Ok(Some((key, e))) => {
+            Ok(Some((key, mut e))) => {
                 rows.push(Row {
                     source: r.source.clone(),
                     row: e.row.clone(),
                     pdf: e.pdf.clone(),
                 });
                 if let Some(key) = key {
+                    e.source = build::source_key(&r.source);
                     after.insert(key, e);
                 }
             }

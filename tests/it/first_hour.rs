@@ -357,7 +357,11 @@ fn completions_for_every_shell_and_a_man_page_per_command() {
     std::fs::write(&bash, stdout(&run(&["completions", "bash"], dir.path()))).unwrap();
     tool_ok("bash", &["-n", bash.to_str().unwrap()]);
     let o = run(&["completions", "tcsh"], dir.path());
-    assert_eq!(o.status.code(), Some(2), "an unknown shell is a usage error");
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
 
     let man = dir.path().join("man/man1");
     let o = run(&["man", man.to_str().unwrap()], dir.path());
@@ -365,8 +369,19 @@ fn completions_for_every_shell_and_a_man_page_per_command() {
     let mut pages = file_names(&man);
     pages.sort();
     let mut want: Vec<String> = [
-        "", "build", "check", "completions", "export-typst", "init", "mail", "man", "portfolio",
-        "preview", "rescore", "score", "site",
+        "",
+        "build",
+        "check",
+        "completions",
+        "export-typst",
+        "init",
+        "mail",
+        "man",
+        "portfolio",
+        "preview",
+        "rescore",
+        "score",
+        "site",
     ]
     .iter()
     .map(|c| match c {
@@ -383,8 +398,15 @@ fn completions_for_every_shell_and_a_man_page_per_command() {
             .arg(man.join(page))
             .output()
             .expect("groff");
-        assert!(o.status.success() && o.stderr.is_empty(), "{page}: {}", stderr(&o));
+        assert!(
+            o.status.success() && o.stderr.is_empty(),
+            "{page}: {}",
+            stderr(&o)
+        );
     }
     let build = std::fs::read_to_string(man.join("layerbrief-build.1")).unwrap();
-    assert!(build.contains("layerbrief build") && build.contains("name\\-pattern"), "{build}");
+    assert!(
+        build.contains("layerbrief build") && build.contains("name\\-pattern"),
+        "{build}"
+    );
 }

@@ -452,3 +452,46 @@ fn an_id_the_site_uses_for_itself_is_refused_at_its_cell_and_build_is_unaffected
         assert!(dir.path().join(format!("out/{id}.pdf")).exists());
     }
 }
+
+#[test]
+fn pages_of_a_workbook_taken_out_are_removed_and_an_invalid_ones_stay() {
+    let dir = scratch("site-stale");
+    let inputs = dir.path().join("in");
+    let mut other = coreweave();
+    other.set("Assessment", "assessment_id", "value", "other-cloud");
+    let other_book = other.write_xlsx(&inputs.join("other.xlsx"));
+    let main_book = coreweave().write_xlsx(&inputs.join("coreweave.xlsx"));
+    let out = dir.path().join("site");
+    let (code, err) = site(dir.path(), &["in", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.join("other-cloud/index.html").exists());
+    // Broken, not taken out: its last pages stay (the next good save replaces them).
+    let mut broken = coreweave();
+    broken.set("Assessment", "assessment_id", "value", "other-cloud");
+    broken.set("Layers", "1A", "capability", "sometimes");
+    broken.write_xlsx(&other_book);
+    let (code, err) = site(dir.path(), &["in", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("removed"), "{err}");
+    assert!(out.join("other-cloud/index.html").exists());
+    // Taken out: its page, record and PDF go, and the run says so; a file of someone else's
+    // in its folder stays, and so does the folder.
+    std::fs::write(out.join("other-cloud/notes.txt"), "mine").unwrap();
+    std::fs::remove_file(&other_book).unwrap();
+    let (code, err) = site(dir.path(), &["in", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("removed the pages and PDF of other-cloud"),
+        "{err}"
+    );
+    assert!(!out.join("other-cloud/index.html").exists());
+    assert!(!out.join("other-cloud/other-cloud.pdf").exists());
+    assert!(!out.join("other-cloud.json").exists());
+    assert!(out.join("other-cloud/notes.txt").exists());
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(!index.contains("other-cloud"), "still on the index");
+    assert!(out.join("coreweave/index.html").exists() && main_book.exists());
+    // Nothing more to remove on the next run.
+    let (_, err) = site(dir.path(), &["in", "--out", out.to_str().unwrap()]);
+    assert!(!err.contains("removed"), "{err}");
+}

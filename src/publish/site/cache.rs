@@ -21,7 +21,7 @@ use crate::view::portfolio::VendorRow;
 /// The cache's file in the site folder.
 const CACHE: &str = ".layerbrief-site.json";
 
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// A file written for an assessment, relative to the site folder, as it was left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +39,9 @@ pub(crate) struct Entry {
     pub(crate) pdf: Option<String>,
     /// Its page and record.
     pub(crate) files: Vec<Written>,
+    /// The workbook it came from, by the build's key of its path (no path of the machine).
+    #[serde(default)]
+    pub(crate) source: String,
 }
 
 /// Entries by key.
@@ -74,6 +77,39 @@ impl Cache {
             .iter()
             .all(|f| f.stamp.is_some() && f.stamp == FileStamp::of(&out.join(&f.path)))
             .then_some(e)
+    }
+
+    /// The entries of assessments no longer on the site: of a workbook not among `sources`
+    /// (the keys of the workbooks of this run, valid or not) and of an id no entry of `kept`
+    /// has.
+    pub(crate) fn gone<'a>(&'a self, kept: &Cache, sources: &[String]) -> Vec<&'a Entry> {
+        let ids: Vec<&str> = kept
+            .entries
+            .values()
+            .map(|e| e.row.assessment_id.as_str())
+            .collect();
+        self.entries
+            .values()
+            .filter(|e| {
+                !sources.contains(&e.source) && !ids.contains(&e.row.assessment_id.as_str())
+            })
+            .collect()
+    }
+
+    /// Keeps the entries of `before` whose workbooks are still among `sources` but gave no
+    /// entry this run (invalid for now): their pages stay, and are removed only once their
+    /// workbook is taken out.
+    pub(crate) fn keep_invalid(&mut self, before: &Cache, sources: &[String]) {
+        let ids: Vec<String> = self
+            .entries
+            .values()
+            .map(|e| e.row.assessment_id.clone())
+            .collect();
+        for (key, e) in &before.entries {
+            if sources.contains(&e.source) && !ids.contains(&e.row.assessment_id) {
+                self.entries.entry(key.clone()).or_insert_with(|| e.clone());
+            }
+        }
     }
 
     /// Keeps `entry` under `key`.

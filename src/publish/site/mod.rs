@@ -88,6 +88,7 @@ impl<'t> Site<'t> {
         }
         self.count(|t| t.rendered += 1);
         Ok(Entry {
+            source: String::new(),
             row: vendor_row(s, Vec::new()),
             pdf,
             files: written,
