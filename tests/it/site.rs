@@ -322,6 +322,19 @@ pub(crate) fn browse(out: &Path, pages: &[String]) -> (tempfile::TempDir, Value)
     (tmp, report)
 }
 
+/// A page of `site.cjs`'s report loaded with no console error, failed or foreign request,
+/// and no serious or critical axe violation.
+pub(crate) fn assert_clean(r: &Value, page: &str) {
+    for what in ["console", "failed", "foreign", "violations"] {
+        assert_eq!(
+            r[what],
+            serde_json::json!([]),
+            "{page}: {what}: {:#}",
+            r[what]
+        );
+    }
+}
+
 /// The Node modules the browser tests use (installed by scripts/setup.sh).
 pub(crate) fn node_modules() -> PathBuf {
     let node_modules = root().join("target/node/node_modules");
@@ -343,14 +356,7 @@ fn every_page_loads_cleanly_and_accessibly_in_chromium() {
     let shots = tmp.path().join("shots");
     for page in &pages {
         let r = &report[page];
-        for what in ["console", "failed", "foreign", "violations"] {
-            assert_eq!(
-                r[what],
-                serde_json::json!([]),
-                "{page}: {what}: {:#}",
-                r[what]
-            );
-        }
+        assert_clean(r, page);
         let fonts: Vec<&str> = r["fonts"]
             .as_array()
             .unwrap()
