@@ -31,6 +31,7 @@ pub(crate) mod watch;
 mod pasted;
 mod plan;
 mod progress;
+mod prune;
 mod typeset;
 mod workers;
 
@@ -46,6 +47,7 @@ use manifest::{Manifest, Store};
 pub(crate) use plan::source_key;
 use prepare::Prepared;
 pub(crate) use progress::Reporter;
+pub(crate) use prune::prune;
 use workers::run_workers;
 
 /// The checked configuration of a build.

@@ -23,5 +23,10 @@ pub(super) fn run(args: BuildArgs) -> Result<Outcome, Fatal> {
     config.limits = limits;
     let summary = build::build(&engine, &config, &Reporter::new(config.files.len()));
     eprintln!("{}", summary.line());
+    if args.prune {
+        for line in build::prune(&config, &summary.results) {
+            eprintln!("{}", crate::model::diag::paint(&line));
+        }
+    }
     Ok(batch_outcome(&summary))
 }

@@ -739,3 +739,51 @@ fn the_first_workbook_in_input_order_keeps_a_shared_output_file() {
         assert!(!text.contains("Copy of cw-00"), "-j {jobs}");
     }
 }
+
+#[test]
+fn prune_removes_the_briefs_of_workbooks_taken_out_and_leaves_changed_ones() {
+    let dir = scratch("prune");
+    let inputs = dir.path().join("in");
+    let names = ["alpha", "beta", "gamma"];
+    for id in names {
+        let mut b = coreweave();
+        b.set("Assessment", "assessment_id", "value", id);
+        b.write_xlsx(&inputs.join(format!("{id}.xlsx")));
+    }
+    let (code, err) = build(dir.path(), &["in", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    // beta taken out; gamma taken out too, but its PDF was changed by hand since.
+    std::fs::remove_file(inputs.join("beta.xlsx")).unwrap();
+    std::fs::remove_file(inputs.join("gamma.xlsx")).unwrap();
+    std::fs::write(dir.path().join("out/gamma.pdf"), b"edited by hand").unwrap();
+    // Without --prune, nothing goes.
+    let (code, _) = build(dir.path(), &["in", "--out", "out"]);
+    assert_eq!(code, 0);
+    assert!(dir.path().join("out/beta.pdf").exists());
+    let (code, err) = build(dir.path(), &["in", "--out", "out", "--prune"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("pruned out/beta.pdf: its workbook is no longer among the inputs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("out/gamma.pdf was changed since it was built: left as it is"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out/beta.pdf").exists());
+    assert!(dir.path().join("out/gamma.pdf").exists());
+    assert!(dir.path().join("out/alpha.pdf").exists());
+    // The manifest forgot both: a second --prune says nothing.
+    let (code, err) = build(dir.path(), &["in", "--out", "out", "--prune"]);
+    assert_eq!(code, 0);
+    assert!(
+        !err.contains("prune") && !err.contains("changed since"),
+        "{err}"
+    );
+    // A shard sees only its slice of the inputs: pruning from it is refused.
+    let (code, err) = build(
+        dir.path(),
+        &["in", "--out", "out", "--prune", "--shard", "1/2"],
+    );
+    assert_eq!(code, 2, "{err}");
+}

@@ -146,6 +146,10 @@ pub struct BuildArgs {
     /// Build only the K-th of N deterministic slices of the inputs (1-based), e.g. 2/8
     #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Watching and sharding")]
     pub shard: Option<(u32, u32)>,
+    /// Also remove the briefs of workbooks no longer among the inputs (those this build
+    /// wrote and nobody changed since)
+    #[arg(long, help_heading = "Building", conflicts_with_all = ["shard", "watch"])]
+    pub prune: bool,
     #[command(flatten)]
     pub read: ReadArgs,
 }
