@@ -10,8 +10,7 @@
 'use strict';
 
 const fs = require('fs');
-const path = require('path');
-const { chromium } = require('playwright-core');
+const { launch, run, save } = require('../tests/browser/chromium.cjs');
 
 function memory(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -21,11 +20,7 @@ function memory(pid) {
 
 async function main() {
   const [url, target, pid, cycles, reportPath, ...variants] = process.argv.slice(2);
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-  });
+  const browser = await launch();
   const report = { page_ms: [], save_to_swap_ms: [], memory: {} };
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -33,10 +28,8 @@ async function main() {
     await page.waitForFunction(() => window.__preview && window.__preview.generation !== null);
     for (let i = 1; i <= Number(cycles); i++) {
       const before = await page.evaluate(() => window.__preview.swaps);
-      const tmp = path.join(path.dirname(target), '~$bench.tmp');
-      fs.copyFileSync(variants[i % variants.length], tmp);
       const saved = Date.now();
-      fs.renameSync(tmp, target);
+      save(variants[i % variants.length], target);
       await page.waitForFunction((n) => window.__preview.swaps > n, before, { timeout: 30000, polling: 5 });
       report.save_to_swap_ms.push(Date.now() - saved);
       report.page_ms.push(await page.evaluate(() => window.__preview.timings.at(-1)));
@@ -48,4 +41,4 @@ async function main() {
   fs.writeFileSync(reportPath, JSON.stringify(report));
 }
 
-main().catch((e) => { console.error(e && e.stack ? e.stack : String(e)); process.exit(2); });
+run(main);

@@ -12,7 +12,7 @@
 
 const fs = require('fs');
 const { pathToFileURL } = require('url');
-const { chromium } = require('playwright-core');
+const { launch, run } = require('./chromium.cjs');
 
 async function main() {
   const [part, shot, reportPath] = process.argv.slice(2);
@@ -20,11 +20,7 @@ async function main() {
     console.error('usage: node email.cjs PART.html SCREENSHOT.png REPORT.json');
     process.exit(2);
   }
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-  });
+  const browser = await launch();
   const url = pathToFileURL(part).href;
   const report = { requests: [], rows: [] };
   try {
@@ -51,7 +47,4 @@ async function main() {
   fs.writeFileSync(reportPath, JSON.stringify(report, null, 2));
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(2);
-});
+run(main);

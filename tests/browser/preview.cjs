@@ -13,16 +13,8 @@
 'use strict';
 
 const fs = require('fs');
-const path = require('path');
-const { chromium } = require('playwright-core');
+const { launch, run, save } = require('./chromium.cjs');
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-/// Saves `from` over `target` as an office suite does: a temporary file, renamed over it.
-function save(from, target) {
-  const tmp = path.join(path.dirname(target), `~$save-${process.pid}.tmp`);
-  fs.copyFileSync(from, tmp);
-  fs.renameSync(tmp, target);
-}
 
 /// Waits (at most 20 s) until `test` holds in the page.
 async function until(page, test, arg) {
@@ -51,11 +43,7 @@ async function main() {
     console.error('usage: node preview.cjs URL TARGET EDITED BROKEN FIXED SENTENCE REPORT.json [SHOT.png]');
     process.exit(2);
   }
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-  });
+  const browser = await launch();
   const report = { console: [] };
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -108,7 +96,4 @@ async function main() {
   fs.writeFileSync(reportPath, JSON.stringify(report, null, 2));
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(2);
-});
+run(main);

@@ -16,7 +16,7 @@
 
 const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
+const { launch, run } = require('./chromium.cjs');
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 const WIDTHS = [390, 1280];
@@ -28,16 +28,7 @@ async function main() {
     process.exit(2);
   }
   const origin = new URL(base).origin;
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-    ],
-  });
+  const browser = await launch();
   const report = {};
   try {
     for (const rel of pages) {
@@ -165,7 +156,4 @@ async function checkPage(browser, origin, url) {
   return found;
 }
 
-main().catch((e) => {
-  console.error(e && e.stack ? e.stack : String(e));
-  process.exit(2);
-});
+run(main);
