@@ -33,8 +33,6 @@ mod view;
 use std::ffi::OsString;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 /// Runs the `layerbrief` command line (`args` as `std::env::args_os()` gives them, the
 /// program name first) and returns its exit status.
 pub fn run<I, T>(args: I) -> ExitCode
@@ -42,8 +40,23 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    match commands::args::Cli::try_parse_from(args) {
-        Ok(cli) => commands::run(cli).into(),
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = commands::args::Cli::command();
+    // The settings files change the command line's defaults; a bad file stops the run.
+    let project = match commands::project::Project::load(&args, &cli) {
+        Ok(p) => p,
+        Err(problems) => {
+            eprintln!("{}", model::diag::paint(&problems));
+            return ExitCode::from(2);
+        }
+    };
+    let parsed = project
+        .apply(cli)
+        .try_get_matches_from(&args)
+        .and_then(|m| commands::args::Cli::from_arg_matches(&m));
+    match parsed {
+        Ok(cli) => commands::run(cli, &project).into(),
         Err(e) => {
             // Help and version go to stdout with status 0; usage errors to stderr with 2.
             let _ = e.print();

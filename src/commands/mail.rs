@@ -46,6 +46,12 @@ impl Settings {
             Some(f) => Some(mail::parse_mailbox("--from", &f).map_err(Fatal)?),
             None => None,
         };
+        // Checked here, not by the parser: the relay may come from the project file.
+        if args.send && args.smtp.is_none() {
+            return Err(Fatal(
+                "--send needs a relay: nothing was sent\n  help: give --smtp URL (e.g. --smtp smtps://mail.example.com), or set `smtp` in [mail] of layerbrief.toml".into(),
+            ));
+        }
         let transport = match (&args.send, &args.smtp) {
             (true, Some(url)) => Some(mail::transport(url).map_err(Fatal)?),
             _ => None,

@@ -9,12 +9,14 @@
 pub(crate) mod args;
 mod build;
 mod check;
+mod config;
 mod docs;
 mod export;
-mod init;
+pub(crate) mod init;
 mod mail;
 mod portfolio;
 mod preview;
+pub(crate) mod project;
 mod rescore;
 mod score;
 mod setup;
@@ -62,7 +64,7 @@ impl Fatal {
 }
 
 /// Runs the parsed command line.
-pub(crate) fn run(cli: Cli) -> Outcome {
+pub(crate) fn run(cli: Cli, project: &project::Project) -> Outcome {
     let result = match cli.command {
         Command::Check(a) => check::run(a),
         Command::Score(a) => score::run(a),
@@ -77,6 +79,7 @@ pub(crate) fn run(cli: Cli) -> Outcome {
         Command::Preview(a) => preview::run(a),
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
+        Command::Config(a) => config::run(a, project),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("{}", crate::model::diag::paint(&format!("error: {msg}")));

@@ -92,7 +92,7 @@ struct Rebuilder<'a> {
 /// The digest of each layer of `s`: its part of the brief's data (text, cells, reading).
 fn layer_prints(s: &Scored, paper: crate::view::Paper) -> (String, LayerPrints) {
     use std::hash::{Hash, Hasher};
-    let data = serde_json::to_value(crate::view::brief::brief(s, paper)).unwrap_or_default();
+    let data = serde_json::to_value(crate::view::brief::brief(s, paper, false)).unwrap_or_default();
     let layers = data["layers"].as_array().cloned().unwrap_or_default();
     let prints = layers
         .iter()
@@ -239,6 +239,7 @@ pub(super) fn run(args: PreviewArgs) -> Result<Outcome, Fatal> {
     let brief = BriefArgs {
         out: scratch.0.clone(),
         name_pattern: PDF_PATTERN.into(),
+        draft: false,
         typeset: args.typeset.clone(),
         batch: BatchArgs {
             force: false,

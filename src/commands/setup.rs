@@ -64,6 +64,7 @@ pub(super) fn render_options(args: &TypesetArgs) -> Result<RenderOptions, Fatal>
     Ok(RenderOptions {
         paper: paper(args.paper),
         standards: pdf_standards(&args.pdf_standard)?,
+        draft: false,
     })
 }
 
@@ -198,7 +199,8 @@ pub(super) fn brief_config(
 ) -> Result<BuildConfig, Fatal> {
     let rs = methodology(methodology_name)?;
     check_pattern(&args.name_pattern).map_err(|e| Fatal(format!("--name-pattern {e}")))?;
-    let render = render_options(&args.typeset)?;
+    let mut render = render_options(&args.typeset)?;
+    render.draft = args.draft;
     let mut files = collect_inputs(paths, allow_empty)?;
     if let Some((k, n)) = shard {
         files = build::shard(&files, k, n);

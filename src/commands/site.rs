@@ -65,6 +65,7 @@ pub(super) fn site_brief_args(args: &SiteArgs) -> BriefArgs {
     BriefArgs {
         out: args.out.clone(),
         name_pattern: PDF_PATTERN.into(),
+        draft: false,
         typeset: args.typeset.clone(),
         batch: args.batch.clone(),
     }

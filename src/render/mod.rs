@@ -35,6 +35,8 @@ pub struct RenderOptions {
     pub paper: Paper,
     /// PDF standards to conform to (default PDF/UA-1 with PDF/A-2a).
     pub standards: Vec<PdfStandard>,
+    /// Mark the brief DRAFT on every page, whatever its status.
+    pub draft: bool,
 }
 
 impl Default for RenderOptions {
@@ -42,6 +44,7 @@ impl Default for RenderOptions {
         Self {
             paper: Paper::UsLetter,
             standards: vec![PdfStandard::Ua_1, PdfStandard::A_2a],
+            draft: false,
         }
     }
 }
@@ -133,7 +136,9 @@ pub fn typeset(
     compile(
         engine,
         world::MAIN_PATH,
-        Bytes::new(crate::view::brief::brief_json(scored, opts.paper)),
+        Bytes::new(crate::view::brief::brief_json(
+            scored, opts.paper, opts.draft,
+        )),
         datetime(meta.date_assessed)?,
         format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version),
     )

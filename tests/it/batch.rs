@@ -311,7 +311,7 @@ fn watch_rebuilds_on_save() {
     let dir = tmp.path();
     copies(dir, 1);
     let watch = Background(
-        std::process::Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        layerbrief()
             .args([
                 "build",
                 "--watch",
@@ -400,7 +400,7 @@ fn rescore_keeps_computed_changes_under_an_override() {
 
 /// `build --watch` of `in` into `out` (and `extra`) in the background, with its stderr lines.
 fn watch(dir: &Path, extra: &[&str]) -> (Background, Receiver<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+    let mut child = layerbrief()
         .args(["build", "--watch", "in", "--out", "out"])
         .args(extra)
         .current_dir(dir)
@@ -571,7 +571,7 @@ fn a_killed_build_keeps_the_briefs_it_finished() {
     let tmp = scratch("killed");
     let dir = tmp.path();
     copies(dir, 6);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+    let mut child = layerbrief()
         .args([
             "build",
             "in",
@@ -622,7 +622,7 @@ fn a_killed_build_keeps_the_briefs_it_finished() {
 fn two_at_once(dir: &Path, a: &[&str], b: &[&str]) -> [(Option<i32>, String); 2] {
     let spawn = |args: &[&str]| {
         Background(
-            Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+            layerbrief()
                 .args(args)
                 .args(["-j", "1", "--pdf-standard", "none"])
                 .current_dir(dir)

@@ -187,13 +187,20 @@ impl Drop for Background {
     }
 }
 
+/// The real binary, kept from the settings of the machine it runs on: no user settings file
+/// (its folder is an empty one of the tests) and no profile from the environment.
+pub fn layerbrief() -> Command {
+    let no_user = Path::new(env!("CARGO_TARGET_TMPDIR")).join("no-user-config");
+    let _ = std::fs::create_dir_all(&no_user);
+    let mut c = Command::new(env!("CARGO_BIN_EXE_layerbrief"));
+    c.env("XDG_CONFIG_HOME", no_user)
+        .env_remove("LAYERBRIEF_PROFILE");
+    c
+}
+
 /// Runs the real binary.
 pub fn run(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_layerbrief"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
+    layerbrief().args(args).current_dir(cwd).output().unwrap()
 }
 
 pub fn stdout(o: &Output) -> String {
@@ -288,7 +295,7 @@ pub fn stderr_lines(child: &mut Child) -> std::sync::mpsc::Receiver<String> {
 /// returned, so a test of something that used to hang fails instead of hanging.
 pub fn run_with_timeout(args: &[&str], cwd: &Path, limit: std::time::Duration) -> Option<Output> {
     use std::io::Read;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+    let mut child = layerbrief()
         .args(args)
         .current_dir(cwd)
         .stdout(std::process::Stdio::piped())

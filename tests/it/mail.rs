@@ -455,7 +455,7 @@ fn two_sending_runs_at_once_deliver_each_message_once() {
     }
     let url = server.url();
     let start = || {
-        Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+        layerbrief()
             .args(["mail", "in", "--send", "--smtp", &url])
             .args(["--from", "Keith Townsend <keith@example.com>"])
             .current_dir(dir)

@@ -45,7 +45,7 @@ fn scratch_of(pid: u32) -> Vec<std::path::PathBuf> {
 /// A preview of `dir` on a free port: the running server and its port.
 fn preview(dir: &Path, extra: &[&str]) -> (Running, u16) {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+    let child = layerbrief()
         .arg("preview")
         .arg(dir)
         .args(["--port", &port.to_string()])
@@ -251,7 +251,7 @@ fn a_port_in_use_is_an_error_with_a_hint_and_a_lan_bind_warns() {
     );
     assert!(err.contains("--port"), "{err}");
     // Any address but loopback is said out loud.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+    let mut child = layerbrief()
         .args([
             "preview",
             inputs.to_str().unwrap(),

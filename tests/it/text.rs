@@ -84,7 +84,7 @@ fn fallback_fonts_set_other_scripts() {
     let o = run(&[&["check", wb.to_str().unwrap()], &flag[..]].concat(), dir);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The environment variable works as the flag does.
-    let o = Command::new(env!("CARGO_BIN_EXE_layerbrief"))
+    let o = layerbrief()
         .args(["check", wb.to_str().unwrap()])
         .env("LAYERBRIEF_FONT_PATH", &fonts)
         .current_dir(dir)

@@ -53,6 +53,9 @@ pub struct BriefArgs {
         default_value = "{{ assessment_id }}.pdf"
     )]
     pub name_pattern: String,
+    /// Mark every brief DRAFT on every page, as a pending assessment is
+    #[arg(long)]
+    pub draft: bool,
     #[command(flatten)]
     pub typeset: TypesetArgs,
     #[command(flatten)]

@@ -25,6 +25,10 @@ pub use groups::{
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Use the settings of `[profile.NAME]` in layerbrief.toml over its base (also
+    /// $LAYERBRIEF_PROFILE)
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -50,6 +54,7 @@ pub enum Command {
     Build(BuildArgs),
     /// Write a blank assessment workbook to start from (or a filled example).
     #[command(after_help = "Examples:
+  layerbrief init                           a commented layerbrief.toml for this folder
   layerbrief init acme.xlsx                 a blank workbook, every sheet with its headers
   layerbrief init --example example.xlsx    a filled, valid fictional assessment to learn from")]
     Init(InitArgs),
@@ -91,6 +96,16 @@ pub enum Command {
   layerbrief completions zsh > ~/.zfunc/_layerbrief      (with fpath+=~/.zfunc in ~/.zshrc)
   layerbrief completions fish > ~/.config/fish/completions/layerbrief.fish")]
     Completions(CompletionsArgs),
+    /// Print the settings each command would run with, and where each value comes from.
+    #[command(after_help = "Examples:
+  layerbrief config                          every command's settings, with their origin
+  layerbrief config mail --profile final     what `layerbrief mail --profile final` would use
+  layerbrief config --json                   the same, as JSON for scripts
+
+Settings come from, highest first: the command line, the LAYERBRIEF_* variables, the chosen
+profile of layerbrief.toml, layerbrief.toml (this folder or the nearest above it), the user
+file ($XDG_CONFIG_HOME/layerbrief/config.toml), the built-in defaults.")]
+    Config(ConfigArgs),
     /// Write the man pages, one per command, into a folder.
     #[command(after_help = "Examples:
   layerbrief man ~/.local/share/man/man1      then `man layerbrief`, `man layerbrief-build`")]
@@ -156,12 +171,13 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The workbook to create (.xlsx)
-    pub path: PathBuf,
+    /// The workbook to create (.xlsx); without one, only the project file is written
+    pub path: Option<PathBuf>,
     /// Write a filled, valid fictional assessment instead of a blank workbook
     #[arg(long)]
     pub example: bool,
-    /// Overwrite an existing file
+    /// Overwrite an existing workbook; without a workbook, write a project file here although
+    /// one of a folder above is in use
     #[arg(long)]
     pub force: bool,
 }
@@ -206,7 +222,7 @@ pub struct MailArgs {
     #[arg(long, value_name = "ADDR", help_heading = SENDING)]
     pub from: Option<String>,
     /// Deliver the messages through --smtp (otherwise only .eml drafts are written)
-    #[arg(long, requires = "smtp", help_heading = SENDING)]
+    #[arg(long, help_heading = SENDING)]
     pub send: bool,
     /// SMTP server: smtp://host:port (plain, loopback only; STARTTLS elsewhere) or
     /// smtps://host:port. Credentials come from LAYERBRIEF_SMTP_USER / LAYERBRIEF_SMTP_PASSWORD
@@ -317,6 +333,21 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Print one JSON object instead of TOML (give it before COMMAND)
+    #[arg(long)]
+    pub json: bool,
+    /// A command, with the options it would be given [default: every command]
+    #[arg(
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        num_args = 0..
+    )]
+    pub command: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]

@@ -51,7 +51,7 @@ pub(super) fn assessment(
     site_name: String,
 ) -> Result<Vec<File>, String> {
     let id = &s.assessment.meta.assessment_id;
-    let ctx = assessment_page(id, brief(s, paper), pdf, site_name);
+    let ctx = assessment_page(id, brief(s, paper, false), pdf, site_name);
     Ok(vec![
         (
             PathBuf::from(id).join("index.html"),

@@ -95,8 +95,8 @@ struct PageData {
     paper: Paper,
 }
 
-/// The data of the brief of `s` on `paper`.
-pub(crate) fn brief(s: &Scored, paper: Paper) -> BriefData<'_> {
+/// The data of the brief of `s` on `paper`; `draft` marks it DRAFT whatever its status.
+pub(crate) fn brief(s: &Scored, paper: Paper, draft: bool) -> BriefData<'_> {
     let a = &s.assessment;
     let infos: Vec<LayerInfo> = s
         .layers
@@ -105,7 +105,7 @@ pub(crate) fn brief(s: &Scored, paper: Paper) -> BriefData<'_> {
         .collect();
     BriefData {
         tool: format!("layerbrief {}", env!("CARGO_PKG_VERSION")),
-        assessment: AssessmentData::new(&a.meta),
+        assessment: AssessmentData::new(&a.meta, draft),
         ruleset: RulesetData::new(&s.ruleset),
         changelog: labels::changelog(&s.ruleset),
         summary: a.summary.iter().map(SummaryData::new).collect(),
@@ -135,9 +135,9 @@ pub(crate) fn brief(s: &Scored, paper: Paper) -> BriefData<'_> {
 }
 
 /// The JSON a template reads as `/data.json`.
-pub(crate) fn brief_json(s: &Scored, paper: Paper) -> Vec<u8> {
+pub(crate) fn brief_json(s: &Scored, paper: Paper, draft: bool) -> Vec<u8> {
     // Serialising plain structs of strings and numbers cannot fail.
-    serde_json::to_vec_pretty(&brief(s, paper)).unwrap_or_default()
+    serde_json::to_vec_pretty(&brief(s, paper, draft)).unwrap_or_default()
 }
 
 /// "Layer-by-layer status: Layer 0 (headline), …".
@@ -151,7 +151,7 @@ fn status_line(s: &Scored, infos: &[LayerInfo]) -> String {
 }
 
 impl<'a> AssessmentData<'a> {
-    fn new(m: &'a Meta) -> Self {
+    fn new(m: &'a Meta, draft: bool) -> Self {
         let doc_kind = labels::doc_kind(&m.framework);
         Self {
             id: &m.assessment_id,
@@ -169,7 +169,7 @@ impl<'a> AssessmentData<'a> {
             version_title: m.version_title.as_deref(),
             status: m.status.as_str(),
             status_word: labels::assessment_status_word(m.status),
-            draft: m.status == AssessmentStatus::Pending,
+            draft: draft || m.status == AssessmentStatus::Pending,
             sources: m.sources.as_deref(),
             confidentiality: m.confidentiality.as_deref(),
             title: format!("{} — {doc_kind} {}", m.vendor, m.doc_version),
