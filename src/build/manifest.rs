@@ -34,6 +34,10 @@ pub struct Entry {
     pub output: PathBuf,
     /// SHA-256 of the PDF's bytes.
     pub pdf_sha256: String,
+    /// Hash of everything that shaped the brief's bytes, its file's name aside: another
+    /// build (a shard, the site) with the same one may take this PDF instead of typesetting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
     /// The PDF file as written: while it still has this stamp, its hash is not read again.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub written: Option<crate::build::output::FileStamp>,
@@ -57,6 +61,23 @@ pub fn path(out: &Path, shard: Option<(u32, u32)>) -> PathBuf {
         Some((k, n)) => out.join(format!(".layerbrief-manifest-{k}-of-{n}.json")),
         None => out.join(".layerbrief-manifest.json"),
     }
+}
+
+/// Every manifest file of an output folder (its own and each shard's), in name order.
+pub fn all_in(out: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(".layerbrief-manifest") && n.ends_with(".json"))
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 /// The lock file of the manifest at `manifest`, held around each change to it.
@@ -146,15 +167,18 @@ impl Manifest {
     /// Whether the brief of `source` with `key` is up to date in `out`.
     pub fn is_fresh(&self, source: &str, key: &str, out: &Path) -> Option<&Entry> {
         let e = self.briefs.get(source)?;
-        if e.key != key {
-            return None;
+        (e.key == key && e.holds(out)).then_some(e)
+    }
+}
+
+impl Entry {
+    /// Whether the PDF in `out` is still the one this entry recorded.
+    pub fn holds(&self, out: &Path) -> bool {
+        let pdf = out.join(&self.output);
+        if self.written.is_some() && self.written == crate::build::output::FileStamp::of(&pdf) {
+            return true;
         }
-        let pdf = out.join(&e.output);
-        if e.written.is_some() && e.written == crate::build::output::FileStamp::of(&pdf) {
-            return Some(e);
-        }
-        let bytes = std::fs::read(pdf).ok()?;
-        (sha256_hex(&bytes) == e.pdf_sha256).then_some(e)
+        std::fs::read(pdf).is_ok_and(|bytes| sha256_hex(&bytes) == self.pdf_sha256)
     }
 }
 
@@ -198,6 +222,7 @@ mod tests {
             Entry {
                 key: "k".into(),
                 output: "a.pdf".into(),
+                content: None,
                 pdf_sha256: sha256_hex(b"pdf"),
                 written: None,
             },

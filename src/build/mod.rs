@@ -32,6 +32,7 @@ mod pasted;
 mod plan;
 mod progress;
 mod prune;
+mod reuse;
 mod typeset;
 mod workers;
 
@@ -69,6 +70,9 @@ pub(crate) struct BuildConfig {
     pub(crate) jobs: usize,
     /// Typst's caches keep what the last this many briefs used (see [`KEEP_CACHED`]).
     pub(crate) keep_cached: usize,
+    /// Folders of other builds whose briefs this one may take when their content key matches
+    /// (the site takes those `build` wrote).
+    pub(crate) reuse: Vec<PathBuf>,
     /// Assessment ids refused, with why: names the output uses for itself (the web
     /// edition's `assets` and `schema`).
     pub(crate) reserved_ids: Option<(&'static [&'static str], &'static str)>,
@@ -90,6 +94,8 @@ pub(crate) enum BriefStatus {
         secs: f64,
     },
     Unchanged,
+    /// Taken from another build's output (linked or copied), not typeset.
+    Reused,
     /// Not a workbook, or validation failed.
     Invalid,
     /// Typesetting or writing failed (template or I/O problem).
@@ -152,8 +158,12 @@ impl<T> Summary<T> {
     pub(crate) fn line(&self) -> String {
         // Three significant figures: a watch's rebuild of one brief takes tens of ms.
         let digits = if self.secs < 1.0 { 3 } else { 2 };
+        let reused = match self.count(|s| *s == BriefStatus::Reused) {
+            0 => String::new(),
+            n => format!("{n} taken from another build, "),
+        };
         format!(
-            "{} built, {} unchanged, {} failed in {:.*} s",
+            "{} built, {reused}{} unchanged, {} failed in {:.*} s",
             self.count(|s| matches!(s, BriefStatus::Built { .. })),
             self.count(|s| *s == BriefStatus::Unchanged),
             self.count(|s| matches!(s, BriefStatus::Invalid | BriefStatus::Failed)),
@@ -196,7 +206,19 @@ pub(crate) fn build_keeping<T: Send>(
     }
     let unchanged = keep.is_some_and(|k| k.unchanged);
     let shaping = plan::shaping_key(engine, config);
-    let (mut results, pending) = plan::plan(&shaping, config, &manifest, reporter, unchanged);
+    let others = reuse::Others::load(&config.out, store.path(), &config.reuse);
+    let plan::Planned {
+        mut results,
+        pending,
+        adopted,
+    } = plan::plan(&shaping, config, &manifest, &others, reporter, unchanged);
+    // A shard's briefs, found in place, become this build's: recorded once, not typeset.
+    let mut manifest_error = None;
+    if !adopted.is_empty() {
+        if let Err(e) = store.update(|m| m.briefs.extend(adopted)) {
+            manifest_error = Some(cannot_write(&store, &e));
+        }
+    }
     let claims = plan::Claims::new(&results);
     let cleaner = plan::Cleaner::new(config, &manifest, reporter);
     let worker = typeset::Worker {
@@ -207,7 +229,7 @@ pub(crate) fn build_keeping<T: Send>(
         shaping: &shaping,
         keep,
     };
-    let manifest_error = Mutex::new(None);
+    let manifest_error = Mutex::new(manifest_error);
     let items: Vec<_> = pending.into_iter().enumerate().collect();
     let landed = run_workers(items, config.jobs, |(i, p), more| {
         let mut landed = worker.build(i, p);

@@ -11,8 +11,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex};
 
-use super::manifest::{KeyBuilder, Manifest};
+use super::manifest::{Entry, KeyBuilder, Manifest};
 use super::output::remove_stale_temps;
+use super::reuse::Others;
 use super::{BriefResult, BriefStatus, BuildConfig, Reporter};
 use crate::load;
 use crate::render::Engine;
@@ -33,11 +34,22 @@ pub(super) struct Pending {
     pub(super) source_key: String,
     /// Its brief is up to date at this path: prepared for a later stage, not typeset.
     pub(super) fresh: Option<PathBuf>,
+    /// Another folder's PDF of the same content, with the SHA-256 of its bytes: linked in
+    /// under this build's name instead of typeset.
+    pub(super) reuse: Option<(PathBuf, String)>,
 }
 
-/// The hash of everything but the workbook that shapes a brief of this build.
-pub(super) fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
-    KeyBuilder::default()
+/// The hashes of everything but the workbook that shapes a brief of this build: `full`, its
+/// file's name included (the manifest's key), and `content`, what shapes its bytes alone
+/// (another build with the same one has typeset the same PDF).
+pub(super) struct Shaping {
+    pub(super) full: String,
+    pub(super) content: String,
+}
+
+/// The [`Shaping`] of this build.
+pub(super) fn shaping_key(engine: &Engine, config: &BuildConfig) -> Shaping {
+    let content = KeyBuilder::default()
         .part("version", env!("CARGO_PKG_VERSION").as_bytes())
         .part(
             "rulesets",
@@ -53,10 +65,14 @@ pub(super) fn shaping_key(engine: &Engine, config: &BuildConfig) -> String {
                 .unwrap_or("")
                 .as_bytes(),
         )
-        .part("name", config.name_pattern.as_bytes())
         .part("options", format!("{:?}", config.render).as_bytes())
         .part("limits", format!("{:?}", config.limits).as_bytes())
-        .finish()
+        .finish();
+    let full = KeyBuilder::default()
+        .part("content", content.as_bytes())
+        .part("name", config.name_pattern.as_bytes())
+        .finish();
+    Shaping { full, content }
 }
 
 /// The key of a workbook's brief: the build's shaping key and the workbook's bytes.
@@ -67,20 +83,35 @@ pub(super) fn brief_key(shaping: &str, bytes: &[u8]) -> String {
         .finish()
 }
 
-/// Keys every workbook and sorts it: unreadable (a result now), fresh (a result now, unless
-/// forced or wanted prepared), or pending.
+/// What [`plan`] sorted the workbooks into: results now (unreadable, or fresh), the pending
+/// ones, and the entries of other manifests of the output folder found fresh (a shard's), for
+/// this build's manifest to record.
+pub(super) struct Planned<T> {
+    pub(super) results: Vec<BriefResult<T>>,
+    pub(super) pending: Vec<Pending>,
+    pub(super) adopted: Vec<(String, Entry)>,
+}
+
+/// Keys every workbook and sorts it: unreadable (a result now), fresh in this folder (a
+/// result now, unless forced or wanted prepared), or pending (to typeset, or to link from
+/// another folder).
 pub(super) fn plan<T>(
-    shaping: &str,
+    shaping: &Shaping,
     config: &BuildConfig,
     manifest: &Manifest,
+    others: &Others,
     reporter: &Reporter,
     prepare_fresh: bool,
-) -> (Vec<BriefResult<T>>, Vec<Pending>) {
+) -> Planned<T> {
     let mut results = Vec::new();
     let mut pending = Vec::new();
+    let mut adopted = Vec::new();
     for source in &config.files {
-        let key = match load::read_file(source, &config.limits) {
-            Ok(bytes) => brief_key(shaping, &bytes),
+        let (key, content) = match load::read_file(source, &config.limits) {
+            Ok(bytes) => (
+                brief_key(&shaping.full, &bytes),
+                brief_key(&shaping.content, &bytes),
+            ),
             Err(e) => {
                 let mut r = BriefResult::new(source.clone(), None, BriefStatus::Invalid);
                 r.log = not_built(source, &e);
@@ -92,9 +123,19 @@ pub(super) fn plan<T>(
         let source_key = source_key(source);
         let fresh = match config.force {
             true => None,
-            false => manifest.is_fresh(&source_key, &key, &config.out),
+            false => manifest
+                .is_fresh(&source_key, &key, &config.out)
+                .or_else(|| {
+                    let e = others.here(&source_key, &key, &config.out)?;
+                    adopted.push((source_key.clone(), e.clone()));
+                    Some(e)
+                }),
         };
         let fresh = fresh.map(|e| config.out.join(&e.output));
+        let reuse = match (&fresh, config.force) {
+            (None, false) => others.there(&source_key, &content),
+            _ => None,
+        };
         if let (Some(target), false) = (&fresh, prepare_fresh) {
             let status = BriefStatus::Unchanged;
             let mut r = BriefResult::new(source.clone(), Some(target.clone()), status);
@@ -106,9 +147,14 @@ pub(super) fn plan<T>(
             source: source.clone(),
             source_key,
             fresh,
+            reuse,
         });
     }
-    (results, pending)
+    Planned {
+        results,
+        pending,
+        adopted,
+    }
 }
 
 /// The message of a workbook that could not be read.

@@ -10,8 +10,9 @@ use serde_json::json;
 use super::manifest::{self, sha256_hex};
 use super::names::output_name;
 use super::output::write_atomic_stamped;
-use super::plan::{brief_key, left_as_it_was, not_built, Claims, Cleaner, Pending};
+use super::plan::{brief_key, left_as_it_was, not_built, Claims, Cleaner, Pending, Shaping};
 use super::prepare::{prepare_bytes, Prepared, Rejected, Under};
+use super::reuse::link_atomic;
 use super::{BriefResult, BriefStatus, BuildConfig, Keep};
 use crate::load;
 use crate::render::{self, Engine};
@@ -46,7 +47,7 @@ pub(super) struct Worker<'a, T> {
     pub(super) config: &'a BuildConfig,
     pub(super) claims: &'a Claims,
     pub(super) cleaner: &'a Cleaner<'a>,
-    pub(super) shaping: &'a str,
+    pub(super) shaping: &'a Shaping,
     pub(super) keep: Option<&'a Keep<'a, T>>,
 }
 
@@ -65,7 +66,7 @@ impl<T> Worker<'_, T> {
             let mut result =
                 BriefResult::new(p.source, Some(target.clone()), BriefStatus::Unchanged);
             result.kept = self.keep.map(|k| (k.each)(&prepared.0, &target));
-            result.key = Some(prepared.1);
+            result.key = Some(prepared.1.full);
             return Landed {
                 result,
                 entry: None,
@@ -94,7 +95,62 @@ impl<T> Worker<'_, T> {
             );
             return Landed::failed(p.source, BriefStatus::Invalid, String::new(), &why);
         }
-        self.typeset(p, prepared, name, target)
+        match p.reuse.clone() {
+            Some(from) => self.link(p, prepared, from, name, target),
+            None => self.typeset(p, prepared, name, target),
+        }
+    }
+
+    /// Stage 5 without 4: the PDF another build typeset with the same content, linked (or
+    /// copied) into place atomically; typeset after all when that fails.
+    fn link(
+        &self,
+        p: Pending,
+        (prepared, keys): (Prepared, Keys),
+        (from, sha): (PathBuf, String),
+        name: PathBuf,
+        target: PathBuf,
+    ) -> Landed<T> {
+        self.cleaner.before_writing(&target);
+        let written = match link_atomic(&from, &target) {
+            Ok(stamp) => stamp,
+            Err(e) => {
+                let mut landed = self.typeset(p, (prepared, keys), name, target);
+                landed.log.insert_str(
+                    0,
+                    &format!(
+                        "note: {}: cannot link it in ({e}); typeset instead\n",
+                        from.display()
+                    ),
+                );
+                return landed;
+            }
+        };
+        let mut log = String::new();
+        for w in &prepared.warnings {
+            log.push_str(&format!("{w}\n"));
+        }
+        log.push_str(&format!(
+            "took {} from {}\n",
+            target.display(),
+            from.display()
+        ));
+        let entry = manifest::Entry {
+            key: keys.full.clone(),
+            output: name,
+            pdf_sha256: sha,
+            content: Some(keys.content),
+            written,
+        };
+        let kept = self.keep.map(|k| (k.each)(&prepared, &target));
+        let mut result = BriefResult::new(p.source, Some(target), BriefStatus::Reused);
+        result.key = Some(keys.full);
+        result.kept = kept;
+        Landed {
+            result,
+            entry: Some((p.source_key, entry)),
+            log,
+        }
     }
 
     /// Why the id of `prepared` may not be used here (a name the output uses for itself), as
@@ -125,11 +181,14 @@ impl<T> Worker<'_, T> {
     }
 
     /// Stages 1–3: the workbook read again (it may have changed since it was keyed), loaded,
-    /// validated and scored; with the key of the bytes prepared. `Err` holds the messages.
-    fn prepare(&self, p: &Pending) -> Result<(Prepared, String), String> {
+    /// validated and scored; with the keys of the bytes prepared. `Err` holds the messages.
+    fn prepare(&self, p: &Pending) -> Result<(Prepared, Keys), String> {
         let bytes = load::read_file(&p.source, &self.config.limits)
             .map_err(|e| not_built(&p.source, &e) + "\n")?;
-        let key = brief_key(self.shaping, &bytes);
+        let key = Keys {
+            full: brief_key(&self.shaping.full, &bytes),
+            content: brief_key(&self.shaping.content, &bytes),
+        };
         let under = Under {
             methodology: self.config.methodology,
             limits: &self.config.limits,
@@ -149,10 +208,11 @@ impl<T> Worker<'_, T> {
     fn typeset(
         &self,
         p: Pending,
-        (prepared, key): (Prepared, String),
+        (prepared, keys): (Prepared, Keys),
         name: PathBuf,
         target: PathBuf,
     ) -> Landed<T> {
+        let key = keys.full;
         let t0 = Instant::now();
         let mut log = String::new();
         for w in &prepared.warnings {
@@ -190,6 +250,7 @@ impl<T> Worker<'_, T> {
             key: key.clone(),
             output: name,
             pdf_sha256: sha256_hex(&doc.pdf),
+            content: Some(keys.content),
             written,
         };
         let status = BriefStatus::Built {
@@ -207,6 +268,12 @@ impl<T> Worker<'_, T> {
             log,
         }
     }
+}
+
+/// A brief's keys: the manifest's (`full`) and that of its bytes alone (`content`).
+pub(super) struct Keys {
+    full: String,
+    content: String,
 }
 
 /// The output file of a prepared brief, from the name pattern.

@@ -147,8 +147,11 @@ fn drafts_and_deliveries(
         outcome: Outcome::Ok,
     };
     for r in summary.results {
-        let (Some(target), Some(view), BriefStatus::Built { .. } | BriefStatus::Unchanged) =
-            (&r.target, &r.kept, &r.status)
+        let (
+            Some(target),
+            Some(view),
+            BriefStatus::Built { .. } | BriefStatus::Unchanged | BriefStatus::Reused,
+        ) = (&r.target, &r.kept, &r.status)
         else {
             continue;
         };

@@ -219,6 +219,7 @@ pub(super) fn brief_config(
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         keep_cached: build::KEEP_CACHED,
+        reuse: Vec::new(),
         reserved_ids: None,
     };
     Ok(config)
@@ -233,7 +234,7 @@ pub(super) fn batch_outcome<T>(summary: &Summary<T>) -> Outcome {
         .map(|r| match r.status {
             BriefStatus::Invalid => Outcome::Invalid,
             BriefStatus::Failed => Outcome::Failure,
-            BriefStatus::Built { .. } | BriefStatus::Unchanged => Outcome::Ok,
+            BriefStatus::Built { .. } | BriefStatus::Unchanged | BriefStatus::Reused => Outcome::Ok,
         })
         .max()
         .unwrap_or(Outcome::Ok);

@@ -28,8 +28,16 @@ pub(super) const PDF_PATTERN: &str = "{{ assessment_id }}/{{ assessment_id }}.pd
 pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
     let brief = site_brief_args(&args);
     let methodology = args.methodology.methodology.as_deref();
-    let mut config = brief_config(&args.inputs.paths, &brief, methodology, None, false)?;
+    let mut config = brief_config(&args.inputs.paths, &brief, methodology, args.shard, false)?;
     config.reserved_ids = Some(SITE_NAMES);
+    if args.briefs.is_dir() {
+        config.reuse = vec![args.briefs.clone()];
+    } else {
+        eprintln!(
+            "note: --briefs {}: no such folder, so every brief out of date is typeset for the site",
+            args.briefs.display()
+        );
+    }
     let (engine, limits) = Reading::new(&args.read)?.engine(&brief.typeset, &config.render)?;
     config.limits = limits;
     let published = publish(&Publication {
@@ -46,13 +54,18 @@ pub(super) fn run(args: SiteArgs) -> Result<Outcome, Fatal> {
         );
     }
     let tally = &published.tally;
+    let next = match args.shard {
+        Some((k, n)) => format!(
+            "slice {k} of {n} written; once every slice is, `layerbrief site` without --shard writes the pages they share"
+        ),
+        None => format!("open {}", args.out.join("index.html").display()),
+    };
     eprintln!(
-        "site: {} assessment page(s) rendered, {} file(s) written, {} unchanged, {} workbook(s) read; open {}",
+        "site: {} assessment page(s) rendered, {} file(s) written, {} unchanged, {} workbook(s) read; {next}",
         tally.rendered,
         tally.written,
         tally.unchanged,
         load::workbooks_read(),
-        args.out.join("index.html").display()
     );
     Ok(published.outcome)
 }
@@ -144,15 +157,23 @@ pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
     let (rows, excluded, mut after) = rows(&site, &before, &web, under, summary)?;
     let sources: Vec<String> = config.files.iter().map(|f| build::source_key(f)).collect();
     after.keep_invalid(&before, &sources);
-    let removed = remove_gone(&config.out, before.gone(&after, &sources));
+    // A slice knows only its own workbooks: what is gone, and the shared pages, are the
+    // whole site's to say.
+    let removed = match config.shard {
+        Some(_) => Vec::new(),
+        None => remove_gone(&config.out, before.gone(&after, &sources)),
+    };
     let pages = rows
         .iter()
         .map(|r| (r.source.clone(), r.row.assessment_id.clone()))
         .collect();
-    let portfolio = portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
-    site.shared(&portfolio)
-        .map_err(|e| Fatal::when("the site cannot be written", e))?;
-    if let Err(e) = after.save(&before, &config.out) {
+    if config.shard.is_none() {
+        let portfolio =
+            portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
+        site.shared(&portfolio)
+            .map_err(|e| Fatal::when("the site cannot be written", e))?;
+    }
+    if let Err(e) = after.save(&before, &config.out, config.shard) {
         eprintln!("warning: the site's cache cannot be written ({e}); the next run renders every page again");
     }
     Ok(Published {
@@ -235,7 +256,8 @@ fn entry(
     under: Under,
     r: &mut BriefResult<Result<Entry, String>>,
 ) -> Result<Option<(Option<String>, Entry)>, String> {
-    let (Some(target), BriefStatus::Built { .. } | BriefStatus::Unchanged) = (&r.target, &r.status)
+    let (Some(target), BriefStatus::Built { .. } | BriefStatus::Unchanged | BriefStatus::Reused) =
+        (&r.target, &r.status)
     else {
         return Ok(None);
     };

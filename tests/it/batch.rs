@@ -787,3 +787,115 @@ fn prune_removes_the_briefs_of_workbooks_taken_out_and_leaves_changed_ones() {
     );
     assert_eq!(code, 2, "{err}");
 }
+
+/// The files of a site folder other than its own bookkeeping (hidden), with their bytes.
+fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let rel = p.strip_prefix(base).unwrap().display().to_string();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+#[test]
+fn after_sharded_builds_site_and_mail_typeset_nothing_and_the_site_is_the_one_machine_site() {
+    let tmp = scratch("shard-publish");
+    let dir = tmp.path();
+    copies(dir, 6);
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "broken").set(
+        "Components",
+        "2A.2",
+        "role",
+        "sliverr",
+    );
+    b.write_xlsx(&dir.join("in/broken.xlsx"));
+    let said = |args: &[&str]| -> String {
+        let o = run(args, dir);
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        stderr(&o)
+    };
+    for k in 1..=2 {
+        said(&["build", "in", "--shard", &format!("{k}/2")]);
+    }
+    // One machine, from nothing: every brief typeset for the site.
+    let one = said(&["site", "in", "--out", "one", "--briefs", "nowhere"]);
+    assert!(one.contains("6 built, 0 unchanged, 1 failed"), "{one}");
+
+    // After the shards: the site takes their briefs and typesets none; mail neither.
+    let site = said(&["site", "in"]);
+    assert!(
+        site.contains("0 built, 6 taken from another build, 0 unchanged, 1 failed"),
+        "{site}"
+    );
+    assert_eq!(
+        site_files(&dir.join("one")),
+        site_files(&dir.join("out/site"))
+    );
+    let index = std::fs::read_to_string(dir.join("out/site/index.html")).unwrap();
+    assert!(
+        index.contains("broken.xlsx (invalid)"),
+        "the invalid workbook is named"
+    );
+    let mail = said(&["mail", "in"]);
+    assert!(mail.contains("0 built, 6 unchanged, 1 failed"), "{mail}");
+    // The PDFs are the shards' own files, linked.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let a = std::fs::metadata(dir.join("out/cw-03.pdf")).unwrap();
+        let b = std::fs::metadata(dir.join("out/site/cw-03/cw-03.pdf")).unwrap();
+        assert_eq!(a.ino(), b.ino(), "hard-linked");
+    }
+
+    // The site sharded too: each slice writes its pages, then the whole site renders none.
+    for k in 1..=2 {
+        let slice = said(&[
+            "site",
+            "in",
+            "--out",
+            "sharded",
+            "--shard",
+            &format!("{k}/2"),
+        ]);
+        assert!(
+            slice.contains(&format!("slice {k} of 2 written")),
+            "{slice}"
+        );
+        assert!(
+            !dir.join("sharded/index.html").exists(),
+            "the shared pages wait"
+        );
+    }
+    let whole = said(&["site", "in", "--out", "sharded"]);
+    assert!(whole.contains("0 built, 6 unchanged, 1 failed"), "{whole}");
+    assert!(
+        whole.contains("site: 0 assessment page(s) rendered"),
+        "{whole}"
+    );
+    assert_eq!(
+        site_files(&dir.join("one")),
+        site_files(&dir.join("sharded"))
+    );
+
+    // Other options are other briefs: typeset again.
+    let a4 = said(&["site", "in", "--paper", "a4", "--out", "a4"]);
+    assert!(a4.contains("6 built"), "{a4}");
+}

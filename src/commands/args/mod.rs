@@ -82,7 +82,8 @@ pub enum Command {
     /// Build the web edition: a static site of the portfolio and every brief, with the PDFs.
     #[command(after_help = "Examples:
   layerbrief site                                   every workbook of inputs/ into out/site/
-  layerbrief site inputs --title \"Acme Research\"    the firm's name on every page")]
+  layerbrief site inputs --title \"Acme Research\"    the firm's name on every page
+  layerbrief site --shard 2/8                       the pages of slice 2 of 8; then `site` for the rest")]
     Site(SiteArgs),
     /// Serve the web edition of the workbooks on this machine, rebuilt on every save.
     #[command(after_help = "Examples:
@@ -291,6 +292,14 @@ pub struct SiteArgs {
     /// publisher]
     #[arg(long, value_name = "TEXT")]
     pub title: Option<String>,
+    /// Folder of the briefs `build` wrote (its manifests, a shard's included, say which): a
+    /// brief built with the same options is linked into the site, not typeset again
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub briefs: PathBuf,
+    /// Write the pages of the K-th of N slices of the inputs only (1-based), e.g. 2/8; a
+    /// `site` without --shard then writes the pages they share, typesetting nothing
+    #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Sharding")]
+    pub shard: Option<(u32, u32)>,
     #[command(flatten)]
     pub typeset: TypesetArgs,
     #[command(flatten)]

@@ -168,9 +168,9 @@ fn the_file_init_writes_is_valid_and_so_is_every_example_in_it_uncommented() {
         .lines()
         .map(|l| match l.strip_prefix("# ") {
             Some(rest)
-                if rest
-                    .split_once(" = ")
-                    .is_some_and(|(k, _)| k.chars().all(|c| c.is_ascii_lowercase() || c == '-')) =>
+                if rest.split_once(" = ").is_some_and(|(k, _)| {
+                    k.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+                }) =>
             {
                 rest.to_string()
             }

@@ -21,6 +21,32 @@ use crate::view::portfolio::VendorRow;
 /// The cache's file in the site folder.
 const CACHE: &str = ".layerbrief-site.json";
 
+/// The cache file of one slice of a sharded site (`site --shard K/N`); the site without a
+/// shard reads them all, and takes their entries into its own.
+fn file(shard: Option<(u32, u32)>) -> String {
+    match shard {
+        Some((k, n)) => format!(".layerbrief-site-{k}-of-{n}.json"),
+        None => CACHE.to_string(),
+    }
+}
+
+/// The cache files of the shards in `out`.
+fn shard_files(out: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(out)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(".layerbrief-site-") && n.ends_with(".json"))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 const FORMAT: u32 = 3;
 
 /// A file written for an assessment, relative to the site folder, as it was left.
@@ -61,13 +87,22 @@ pub(crate) fn key(brief_key: &str, web_digest: &str) -> String {
 }
 
 impl Cache {
-    /// The cache of the site folder `out`; empty when missing or unreadable.
+    /// The cache of the site folder `out`, with the entries of its shards' caches; empty
+    /// when missing or unreadable.
     pub(crate) fn load(out: &Path) -> Self {
-        std::fs::read(out.join(CACHE))
-            .ok()
-            .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
-            .filter(|c| c.format == FORMAT)
-            .unwrap_or_default()
+        let read = |p: &Path| {
+            std::fs::read(p)
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Cache>(&b).ok())
+                .filter(|c| c.format == FORMAT)
+        };
+        let mut cache = read(&out.join(CACHE)).unwrap_or_default();
+        for shard in shard_files(out) {
+            for (k, e) in read(&shard).map(|c| c.entries).unwrap_or_default() {
+                cache.entries.entry(k).or_insert(e);
+            }
+        }
+        cache
     }
 
     /// The entry of `key`, when every file it wrote in `out` is as it left it.
@@ -117,13 +152,29 @@ impl Cache {
         self.entries.insert(key, entry);
     }
 
-    /// Writes the cache into `out`, atomically, when it differs from `before`.
-    pub(crate) fn save(mut self, before: &Cache, out: &Path) -> std::io::Result<()> {
-        if self.entries == before.entries && before.format == FORMAT {
+    /// Writes the cache (of slice `shard`) into `out`, atomically, when it differs from
+    /// `before`. The whole site's cache takes the shards' entries in: their files are then
+    /// removed.
+    pub(crate) fn save(
+        mut self,
+        before: &Cache,
+        out: &Path,
+        shard: Option<(u32, u32)>,
+    ) -> std::io::Result<()> {
+        let shards = match shard {
+            Some(_) => Vec::new(),
+            None => shard_files(out),
+        };
+        let same = self.entries == before.entries && before.format == FORMAT;
+        if same && shard.is_none() && shards.is_empty() {
             return Ok(());
         }
         self.format = FORMAT;
         let bytes = serde_json::to_vec(&self).map_err(std::io::Error::other)?;
-        write_atomic(&out.join(CACHE), &bytes)
+        write_atomic(&out.join(file(shard)), &bytes)?;
+        for f in shards {
+            let _ = std::fs::remove_file(f);
+        }
+        Ok(())
     }
 }
