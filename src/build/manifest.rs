@@ -252,6 +252,7 @@ mod tests {
             key: key.into(),
             output: format!("{key}.pdf").into(),
             pdf_sha256: sha256_hex(key.as_bytes()),
+            content: None,
             written: None,
         }
     }
