@@ -170,16 +170,23 @@ fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
                     .filter(|c| !fonts.covers(*c) && !super::pasted::private_use(*c))
                     .collect();
                 if missing.is_empty() {
+                    if let Some(e) = split_cluster(t, fonts) {
+                        let col = col as u32;
+                        d.error(
+                            Place::cell(&sheet.name, row.index, col),
+                            format!(
+                                "{} has a combining mark no single font of the brief can set on its letter: {e}",
+                                header_word(sheet, col)
+                            ),
+                            Some("a mark prints on its letter only when one font has both: write the precomposed letter, remove the mark, or add a font that has both with --font-path DIR".into()),
+                        );
+                    }
                     continue;
                 }
                 missing.sort_unstable();
                 missing.dedup();
                 let col = col as u32;
-                let what = sheet
-                    .headers
-                    .iter()
-                    .find(|h| h.col == col)
-                    .map_or("the cell".to_string(), |h| format!("`{}`", h.key));
+                let what = header_word(sheet, col);
                 let shown: Vec<String> = missing.iter().take(5).map(|c| shown(*c)).collect();
                 let more = match missing.len() {
                     n if n > 5 => format!(" and {} more", n - 5),
@@ -197,6 +204,28 @@ fn unprintable(wb: &load::Workbook, fonts: &Fonts) -> Vec<Diagnostic> {
         }
     }
     d.into_vec()
+}
+
+/// The column's key for a message (`narrative`), or "the cell".
+fn header_word(sheet: &load::Sheet, col: u32) -> String {
+    sheet
+        .headers
+        .iter()
+        .find(|h| h.col == col)
+        .map_or("the cell".to_string(), |h| format!("`{}`", h.key))
+}
+
+/// The first character cluster of `text` (a letter with its marks) that no one font can set
+/// whole, shown with its code points.
+fn split_cluster(text: &str, fonts: &Fonts) -> Option<String> {
+    use unicode_segmentation::UnicodeSegmentation;
+    text.graphemes(true)
+        .filter(|g| g.chars().nth(1).is_some())
+        .find(|g| !fonts.covers_together(g))
+        .map(|g| {
+            let points: Vec<String> = g.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
+            format!("`{g}` ({})", points.join(" "))
+        })
 }
 
 /// A character no font has, for a message: a control character by its code point only,

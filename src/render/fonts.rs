@@ -144,6 +144,22 @@ impl Fonts {
                 .iter()
                 .any(|f| f.info().coverage.contains(c as u32))
     }
+
+    /// Whether one font has a glyph for every character of `cluster` that needs one: a
+    /// combining mark is set by the font of the character it follows, so a base and its marks
+    /// split across fonts print as a mark beside its letter, not on it.
+    pub fn covers_together(&self, cluster: &str) -> bool {
+        let mut needed = cluster.chars().filter(|c| !needs_no_glyph(*c)).peekable();
+        if needed.peek().is_none() {
+            return true;
+        }
+        let needed: Vec<char> = needed.collect();
+        needed.len() < 2
+            || self.fonts.iter().any(|f| {
+                let cov = &f.info().coverage;
+                needed.iter().all(|c| cov.contains(*c as u32))
+            })
+    }
 }
 
 /// Whether a CFF table is CID-keyed: its top DICT has the ROS operator (12 30).
@@ -261,6 +277,29 @@ fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mark_is_set_by_its_letters_font() {
+        let inter = Fonts::embedded();
+        assert!(inter.covers_together("e\u{301}") && inter.covers_together("\r\n"));
+        assert!(inter.covers_together("x") && inter.covers_together("a\u{FE0F}"));
+        let thai = "/usr/share/fonts/truetype/noto";
+        if std::path::Path::new(thai)
+            .join("NotoSansThai-Regular.ttf")
+            .exists()
+        {
+            let f = Fonts::with_paths(&[std::path::PathBuf::from(thai)]).unwrap();
+            assert!(f.covers('\u{E01}') && f.covers('\u{301}'));
+            assert!(
+                f.covers_together("\u{E01}\u{E48}"),
+                "Thai with its tone mark"
+            );
+            assert!(
+                !f.covers_together("\u{E01}\u{301}"),
+                "Thai letter, Latin acute"
+            );
+        }
+    }
 
     #[test]
     fn inter_covers_latin_not_cjk() {

@@ -284,3 +284,65 @@ fn word_bullets_are_set_as_bullets_and_other_private_use_characters_are_refused_
         "reported twice: {err}"
     );
 }
+
+#[test]
+fn a_mark_no_one_font_sets_on_its_letter_is_an_error_at_its_cell() {
+    let tmp = scratch("split-marks");
+    let dir = tmp.path();
+    let fonts = font_dir(dir);
+    let fonts = fonts.to_str().unwrap();
+    // A Thai letter with a Latin acute: Noto Sans Thai has the letter, Inter the acute, no
+    // font both, so the mark would print beside the letter.
+    let mut b = coreweave();
+    b.set(
+        "Layers",
+        "1B",
+        "headline",
+        "Thai \u{E01}\u{301} with a Latin acute",
+    );
+    let split = b.write_xlsx(&dir.join("split.xlsx"));
+    let o = run(
+        &["check", split.to_str().unwrap(), "--font-path", fonts],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("Layers!B4"), "{err}");
+    assert!(
+        err.contains("combining mark no single font of the brief can set on its letter")
+            && err.contains("(U+0E01 U+0301)"),
+        "{err}"
+    );
+    let o = run(
+        &[
+            "build",
+            split.to_str().unwrap(),
+            "--font-path",
+            fonts,
+            "--out",
+            "out",
+        ],
+        dir,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "invalid, not a typesetting failure: {}",
+        stderr(&o)
+    );
+    // Marks their letter's font has: Latin (decomposed é), Thai with its tone mark, Hebrew
+    // with its vowel points, Devanagari with its vowel sign.
+    let mut b = coreweave();
+    b.set(
+        "Layers",
+        "1B",
+        "headline",
+        "Cafe\u{301}, \u{E01}\u{E48}\u{E32}, \u{5E9}\u{5B8}\u{5DC}\u{5D5}\u{5B9}\u{5DD}, \u{915}\u{93F}",
+    );
+    let fine = b.write_xlsx(&dir.join("fine.xlsx"));
+    let o = run(
+        &["check", fine.to_str().unwrap(), "--font-path", fonts],
+        dir,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
