@@ -13,6 +13,7 @@ mod hostile;
 mod mail;
 mod portfolio;
 mod preview;
+mod relay;
 mod scoring;
 mod site;
 mod stack;
