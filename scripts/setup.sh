@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests use, only what is missing.
 #   Debian packages: poppler-utils (pdftotext, pdffonts read briefs back), qpdf (checks them),
-#   groff-base (renders the man pages `layerbrief man` writes),
+#   groff-base (renders the man pages `layerbrief man` writes), openssl (makes the test CA and
+#   the certificates of the TLS relays the mail tests send through),
 #   python3-venv (Debian's Python refuses `pip install` outside a virtual environment),
 #   fonts-noto-cjk, fonts-noto-core and fonts-droid-fallback (fallback fonts for the tests of
 #   other scripts).
@@ -22,6 +23,7 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 command -v groff >/dev/null 2>&1 || need+=(groff-base)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 [ -e /usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf ] || need+=(fonts-noto-core)
 [ -e /usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf ] || need+=(fonts-droid-fallback)

@@ -13,8 +13,6 @@
 
 use std::path::Path;
 
-use lettre::SmtpTransport;
-
 use super::args::MailArgs;
 use super::setup::{batch_outcome, brief_config, Reading};
 use super::{Fatal, Outcome};
@@ -23,11 +21,10 @@ use crate::publish::mail::{self, DraftOptions, SendingLock, SentLog};
 use crate::render::Templates;
 use crate::view::email::{email_view, EmailView};
 
-/// The checked mail options: the drafts' recipients and sender, and the SMTP transport when
-/// sending.
+/// The checked mail options: the drafts' recipients and sender, and the relay when sending.
 struct Settings {
     drafts: DraftOptions,
-    transport: Option<SmtpTransport>,
+    relay: Option<mail::Relay>,
 }
 
 impl Settings {
@@ -52,11 +49,13 @@ impl Settings {
                 "--send needs a relay: nothing was sent\n  help: give --smtp URL (e.g. --smtp smtps://mail.example.com), or set `smtp` in [mail] of layerbrief.toml".into(),
             ));
         }
-        let transport = match (&args.send, &args.smtp) {
-            (true, Some(url)) => Some(mail::transport(url).map_err(Fatal)?),
+        let relay = match (&args.send, &args.smtp) {
+            (true, Some(url)) => Some(
+                mail::Relay::new(url, args.smtp_timeout, args.smtp_ca.as_deref()).map_err(Fatal)?,
+            ),
             _ => None,
         };
-        if transport.is_some() && from.is_none() {
+        if relay.is_some() && from.is_none() {
             return Err(Fatal(
                 "--send needs a sender: nothing was sent\n  help: give --from ADDR (e.g. --from \"Briefs <briefs@example.com>\"), or set LAYERBRIEF_FROM".into(),
             ));
@@ -69,7 +68,7 @@ impl Settings {
                 resend: args.resend,
                 max_size: args.max_size,
             },
-            transport,
+            relay,
         })
     }
 }
@@ -85,13 +84,13 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     )?;
     let log_path = config.out.join(mail::SENT_LOG);
     // Sending runs into one folder take turns, from reading the log to the last delivery.
-    let _sending = match settings.transport {
+    let _sending = match settings.relay {
         Some(_) => Some(SendingLock::take(&log_path).map_err(Fatal)?),
         None => None,
     };
     let mut log = match SentLog::load(&log_path) {
         Ok(log) => log,
-        Err(e) if settings.transport.is_some() => {
+        Err(e) if settings.relay.is_some() => {
             return Err(Fatal(format!(
                 "{e}; nothing sent\n  help: it records what was already sent; repair it, or move it aside to treat every brief as unsent"
             )))
@@ -158,14 +157,14 @@ fn drafts_and_deliveries(
         let Ok(draft) =
             mail::write_draft(&settings.drafts, log, &r.source, view, target, templates)
         else {
-            if settings.transport.is_some() {
+            if settings.relay.is_some() {
                 sent.undelivered += 1;
             }
             sent.outcome = sent.outcome.max(Outcome::Failure);
             continue;
         };
         sent.drafts += 1;
-        let Some(t) = &settings.transport else {
+        let Some(t) = &settings.relay else {
             continue;
         };
         let d = mail::deliver(t, &draft, settings.drafts.resend, log, log_path);

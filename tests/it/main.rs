@@ -14,6 +14,7 @@ mod mail;
 mod portfolio;
 mod preview;
 mod project;
+mod relay;
 mod scoring;
 mod site;
 mod stack;

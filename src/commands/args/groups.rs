@@ -144,6 +144,29 @@ pub(super) fn parse_size(s: &str) -> Result<u64, String> {
     Ok((n * mult as f64) as u64)
 }
 
+/// Parses a duration of whole seconds (`30`, `30s`) or minutes (`2m`): at least 1 s, at most
+/// a day.
+pub(super) fn parse_seconds(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim().to_ascii_lowercase();
+    let (num, mult) = if let Some(n) = t.strip_suffix("min").or_else(|| t.strip_suffix('m')) {
+        (n, 60)
+    } else {
+        (t.strip_suffix('s').unwrap_or(&t), 1)
+    };
+    let secs = num
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .ok_or_else(|| format!("`{s}` is not a number of seconds such as 30, 30s or 2m"))?;
+    if secs == 0 || secs > 86_400 {
+        return Err(format!(
+            "`{s}`: give from 1 second to a day (24 hours = 1440m)"
+        ));
+    }
+    Ok(std::time::Duration::from_secs(secs))
+}
+
 /// Parses `K/N` with 1 ≤ K ≤ N.
 pub(super) fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     let (k, n) = s.split_once('/').ok_or("expected K/N, e.g. 2/8")?;
@@ -159,4 +182,22 @@ pub(super) fn parse_shard(s: &str) -> Result<(u32, u32), String> {
         return Err(format!("expected 1 ≤ K ≤ N, found {k}/{n}"));
     }
     Ok((k, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::parse_seconds;
+
+    #[test]
+    fn timeouts_in_seconds_or_minutes() {
+        assert_eq!(parse_seconds("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_seconds("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_seconds("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_seconds(" 5 S "), Ok(Duration::from_secs(5)));
+        for bad in ["0", "", "1.5", "-3", "3h", "99999999999999999999m", "1441m"] {
+            assert!(parse_seconds(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use groups::{parse_shard, parse_size};
+use groups::{parse_seconds, parse_shard, parse_size};
 pub use groups::{
     BatchArgs, BriefArgs, InputArgs, MethodologyArgs, PaperArg, ReadArgs, SortArg, TypesetArgs,
 };
@@ -229,6 +229,23 @@ pub struct MailArgs {
     /// smtps://host:port. Credentials come from LAYERBRIEF_SMTP_USER / LAYERBRIEF_SMTP_PASSWORD
     #[arg(long, value_name = "URL", help_heading = SENDING)]
     pub smtp: Option<String>,
+    /// How long to wait for each answer of the SMTP server (e.g. 30, 30s, 2m)
+    ///
+    /// Each wait counts on its own: for the connection, the server's greeting, the TLS
+    /// handshake and its reply to every command (EHLO, STARTTLS, AUTH, MAIL FROM, RCPT TO,
+    /// DATA, the end of the message). A server silent for longer is reported with what it was
+    /// waited for ("no answer from mail.example.com:587 within 30 s while waiting for its
+    /// greeting"); the message is not sent and its .eml stays in place.
+    #[arg(long, value_name = "SECONDS", default_value = "30s", value_parser = parse_seconds, help_heading = SENDING)]
+    pub smtp_timeout: std::time::Duration,
+    /// Also trust the CA certificate(s) of this PEM file for the SMTP server's certificate
+    ///
+    /// For a relay whose certificate comes from the firm's own CA. The server's certificate is
+    /// always verified: it must chain to the web PKI roots bundled in, to the system's
+    /// certificate store (where update-ca-certificates installs a CA; SSL_CERT_FILE or
+    /// SSL_CERT_DIR name another) or to a CA of this file, and name the host of --smtp.
+    #[arg(long, value_name = "FILE", help_heading = SENDING)]
+    pub smtp_ca: Option<PathBuf>,
     /// Send again, with a new Message-ID, briefs the sent log says these recipients already have
     #[arg(long, requires = "send", help_heading = SENDING)]
     pub resend: bool,

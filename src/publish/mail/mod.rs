@@ -17,13 +17,18 @@
 //!   delivery with the recipients actually served; a brief whose PDF is unchanged is not sent
 //!   again to a recipient who already has it, unless a resend is asked for.
 //! - Plain SMTP is allowed only to a loopback address; anywhere else the connection is TLS
-//!   (smtps://) or upgraded with STARTTLS, and credentials come only from the environment.
+//!   (smtps://) or upgraded with STARTTLS, required. Credentials come only from the
+//!   environment and are only ever sent over TLS. The relay's certificate must chain to the
+//!   bundled web PKI roots, the system's store or `--smtp-ca`; verification is never skipped.
+//! - Every failure of a relay names it (`host:port`), what it had been asked and the cause: no
+//!   answer within the timeout, a hang-up, an untrusted certificate, refused credentials.
 
 mod compose;
 mod headers;
 mod log;
 mod recipients;
 mod send;
+mod session;
 mod smtp;
 #[cfg(test)]
 mod tests;
@@ -31,7 +36,7 @@ mod tests;
 pub(crate) use headers::parse_mailbox;
 pub(crate) use log::{SendingLock, SentLog};
 pub(crate) use send::{deliver, write_draft, DraftOptions};
-pub(crate) use smtp::transport;
+pub(crate) use smtp::Relay;
 
 /// Messages above this size (encoded) draw a warning: common gateway limits.
 pub(crate) const WARN_SIZE: usize = 10_000_000;

@@ -12,12 +12,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
 use lettre::message::Mailbox;
-use lettre::{Address, SmtpTransport};
+use lettre::Address;
 
 use super::compose::{compose, message_id, Composed};
 use super::log::{now_rfc3339, History, Sent, SentLog};
 use super::recipients::{address_key, Recipients};
-use super::smtp::{send_to, SendError};
+use super::smtp::{Courier, Relay, SendError};
 use super::WARN_SIZE;
 use crate::build::manifest::sha256_hex;
 use crate::build::output::write_atomic;
@@ -181,7 +181,7 @@ fn check_size(eml: &Path, size: usize, max: u64) -> Result<(), String> {
 /// Sends one draft to each recipient who does not have it yet (everyone with `resend`), one
 /// SMTP transaction each, and records those served in the sent log.
 pub(crate) fn deliver(
-    transport: &SmtpTransport,
+    relay: &Relay,
     d: &Draft,
     resend: bool,
     log: &mut SentLog,
@@ -225,7 +225,7 @@ pub(crate) fn deliver(
             pending.len()
         );
     }
-    let (served, missed) = send_each(transport, d, &pending);
+    let (served, missed) = send_each(relay, d, &pending);
     let unrecorded = !served.is_empty() && !record(d, &served, log, log_path);
     if missed > 0 {
         eprintln!(
@@ -240,13 +240,9 @@ pub(crate) fn deliver(
     }
 }
 
-/// One SMTP transaction per recipient of `pending`: the keys of those served, and how many
-/// were missed (a failed connection misses every recipient after it).
-fn send_each(
-    transport: &SmtpTransport,
-    d: &Draft,
-    pending: &[&Address],
-) -> (BTreeSet<String>, usize) {
+/// One SMTP transaction per recipient of `pending`, through one session: the keys of those
+/// served, and how many were missed (a relay that fails misses every recipient after it).
+fn send_each(relay: &Relay, d: &Draft, pending: &[&Address]) -> (BTreeSet<String>, usize) {
     let eml = d.eml.display();
     let mut served = BTreeSet::new();
     let mut missed = 0;
@@ -254,8 +250,9 @@ fn send_each(
         eprintln!("error: {eml}: no sender; nothing was sent");
         return (served, pending.len());
     };
+    let mut courier = Courier::new(relay);
     for (i, rcpt) in pending.iter().enumerate() {
-        match send_to(transport, sender, rcpt, &d.composed.delivered) {
+        match courier.send(sender, rcpt, &d.composed.delivered) {
             Ok(()) => {
                 served.insert(address_key(rcpt));
             }
@@ -263,13 +260,17 @@ fn send_each(
                 eprintln!("error: {eml}: the server refused {rcpt}: {reply}");
                 missed += 1;
             }
-            Err(SendError::Failed(e)) => {
-                eprintln!("error: delivery of {eml} failed: {e}; the .eml is left in place");
+            Err(SendError::Failed { what, help }) => {
+                eprintln!("error: delivery of {eml} failed: {what}; the .eml is left in place");
+                if let Some(help) = help {
+                    eprintln!("  help: {help}");
+                }
                 missed += pending.len() - i;
                 break;
             }
         }
     }
+    courier.close();
     (served, missed)
 }
 
