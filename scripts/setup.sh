@@ -9,7 +9,8 @@
 #   A virtual environment in target/py (LAYERBRIEF_VENV to move it) with, from PyPI:
 #   aiosmtpd, the loopback SMTP server the mail tests deliver to; typst, the stock Typst 0.15
 #   compiler, which compiles the projects `layerbrief export-typst` writes; page-validation
-#   (`page`), the PDF/UA and PDF/A validator every PDF of the tests must pass.
+#   (`page`), the PDF/UA and PDF/A validator every PDF of the tests must pass; jsonschema,
+#   which checks the JSON `diff --json` prints against the schema it publishes.
 #   For the browser test of the web edition: Debian's chromium and nodejs/npm, and from npm,
 #   under target/node (as pinned by tests/browser/package-lock.json), playwright-core (drives
 #   /usr/bin/chromium; downloads no browser) and axe-core (the accessibility checks).
@@ -42,9 +43,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-"$venv/bin/python" -c 'import aiosmtpd, typst, page' >/dev/null 2>&1 ||
+"$venv/bin/python" -c 'import aiosmtpd, typst, page, jsonschema' >/dev/null 2>&1 ||
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-    aiosmtpd==1.4.6 typst==0.15.2 page-validation==0.11.0
+    aiosmtpd==1.4.6 typst==0.15.2 page-validation==0.11.0 jsonschema==4.23.0
 
 node_dir=target/node
 if ! cmp -s tests/browser/package-lock.json "$node_dir/package-lock.json" ||

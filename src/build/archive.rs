@@ -121,3 +121,138 @@ pub(crate) fn prune(out: &Path, id: &str, keep: usize, sent: &BTreeSet<String>) 
     }
     removed
 }
+
+/// The version of `id` that `spec` names: a doc_version (`v1.2`: the latest sent with it,
+/// by `sent`, which maps a PDF's hash to when it was last sent; else the latest archived) or
+/// a prefix of a PDF's hash (four hex digits at least). The error lists what the archive
+/// holds.
+pub(crate) fn find(
+    out: &Path,
+    id: &str,
+    spec: &str,
+    sent: &std::collections::BTreeMap<String, String>,
+) -> Result<Archived, String> {
+    let (versions, problems) = list(out, id);
+    for p in &problems {
+        eprintln!("{}", crate::model::diag::paint(p));
+    }
+    let spec = spec.trim();
+    let same_version = |v: &Archived| {
+        let a = &v.record.assessment.doc_version;
+        a.eq_ignore_ascii_case(spec)
+            || a.trim_start_matches(['v', 'V']) == spec.trim_start_matches(['v', 'V'])
+    };
+    let by_version: Vec<&Archived> = versions.iter().filter(|v| same_version(v)).collect();
+    if !by_version.is_empty() {
+        // Sent ones first, the latest sending first; then the latest archived.
+        let best = by_version
+            .iter()
+            .max_by(|a, b| {
+                let (sa, sb) = (sent.get(&a.sha256), sent.get(&b.sha256));
+                sa.is_some()
+                    .cmp(&sb.is_some())
+                    .then(sa.cmp(&sb))
+                    .then(a.archived.cmp(&b.archived))
+            })
+            .copied();
+        return best.cloned().ok_or_else(String::new);
+    }
+    let hex = spec.len() >= 4 && spec.bytes().all(|b| b.is_ascii_hexdigit());
+    if hex {
+        let spec = spec.to_ascii_lowercase();
+        let hits: Vec<&Archived> = versions
+            .iter()
+            .filter(|v| v.sha256.starts_with(&spec))
+            .collect();
+        match hits.as_slice() {
+            [one] => return Ok((*one).clone()),
+            [] => {}
+            many => {
+                return Err(format!(
+                "{id}@{spec}: {} archived versions start with {spec}; give more of the hash ({})",
+                many.len(),
+                many.iter()
+                    .map(|v| v.sha256[..12].to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            }
+        }
+    }
+    let held = if versions.is_empty() {
+        format!(
+            "the archive in {} holds no version of {id}",
+            out.join(DIR).display()
+        )
+    } else {
+        format!(
+            "it holds {}",
+            versions
+                .iter()
+                .map(|v| format!(
+                    "{} ({}{})",
+                    v.record.assessment.doc_version,
+                    &v.sha256[..12],
+                    if sent.contains_key(&v.sha256) {
+                        ", sent"
+                    } else {
+                        ""
+                    }
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Err(format!("{id}@{spec}: no such archived version; {held}"))
+}
+
+/// A digest of what the archive of `out` holds and of its sent log: a brief whose changes
+/// section is found from them is rebuilt when they change.
+pub(crate) fn state(out: &Path, sent_log: &Path) -> String {
+    let mut names: Vec<String> = Vec::new();
+    for id in ids(out) {
+        for e in std::fs::read_dir(folder(out, &id))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            names.push(format!("{id}/{}", e.file_name().to_string_lossy()));
+        }
+    }
+    names.sort();
+    let mut k = super::manifest::KeyBuilder::default().part("records", names.join("\n").as_bytes());
+    k = k.part("sent", &std::fs::read(sent_log).unwrap_or_default());
+    k.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_records_are_skipped_and_unsent_ones_pruned_beyond_keep() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path();
+        let dir = out.join(DIR).join("acme");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join(format!("{}.json", "a".repeat(64))),
+            b"{ not a record",
+        )
+        .unwrap();
+        std::fs::write(dir.join("notes.txt"), b"kept").unwrap();
+        let (found, problems) = list(out, "acme");
+        assert!(found.is_empty());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("not a readable record"),
+            "{problems:?}"
+        );
+        assert!(
+            prune(out, "acme", 0, &BTreeSet::new()).is_empty(),
+            "only readable records are pruned"
+        );
+        let err = find(out, "acme", "v1.2", &Default::default()).unwrap_err();
+        assert!(err.contains("holds no version of acme"), "{err}");
+    }
+}

@@ -28,6 +28,7 @@ pub(crate) mod output;
 pub(crate) mod prepare;
 pub(crate) mod watch;
 
+pub(crate) mod archive;
 mod pasted;
 mod plan;
 mod progress;
@@ -70,12 +71,31 @@ pub(crate) struct BuildConfig {
     pub(crate) jobs: usize,
     /// Typst's caches keep what the last this many briefs used (see [`KEEP_CACHED`]).
     pub(crate) keep_cached: usize,
+    /// Store each brief's published record in the output folder's archive (`build`, `mail`;
+    /// not a watch's rebuilds, nor the web edition's).
+    pub(crate) archive: bool,
+    /// Add a changes section against an earlier version to each brief.
+    pub(crate) changes_since: Option<ChangesSince>,
     /// Folders of other builds whose briefs this one may take when their content key matches
     /// (the site takes those `build` wrote).
     pub(crate) reuse: Vec<PathBuf>,
     /// Assessment ids refused, with why: names the output uses for itself (the web
     /// edition's `assets` and `schema`).
     pub(crate) reserved_ids: Option<(&'static [&'static str], &'static str)>,
+}
+
+/// The earlier version `build --changes-since` compares each brief with.
+#[derive(Debug, Clone)]
+pub(crate) struct ChangesSince {
+    /// As given: a doc_version (`v1.2`), a prefix of a PDF's hash, or a record file.
+    pub(crate) spec: String,
+    /// The record of a record file given, the same for every assessment.
+    pub(crate) file: Option<crate::view::record::Record>,
+    /// The PDF hashes the sent log holds, each with when it was last sent.
+    pub(crate) sent: std::collections::BTreeMap<String, String>,
+    /// A digest of the archive and the sent log (or of the record file): part of each brief's
+    /// key.
+    pub(crate) state: String,
 }
 
 /// What a build keeps in Typst's caches: the layout used by the last this many briefs.

@@ -32,8 +32,9 @@ pub(super) struct Pending {
     pub(super) source: PathBuf,
     /// The workbook's name in the manifest.
     pub(super) source_key: String,
-    /// Its brief is up to date at this path: prepared for a later stage, not typeset.
-    pub(super) fresh: Option<PathBuf>,
+    /// Its brief is up to date at this path (with the SHA-256 of its bytes): prepared for a
+    /// later stage, not typeset.
+    pub(super) fresh: Option<(PathBuf, String)>,
     /// Another folder's PDF of the same content, with the SHA-256 of its bytes: linked in
     /// under this build's name instead of typeset.
     pub(super) reuse: Option<(PathBuf, String)>,
@@ -67,6 +68,15 @@ pub(super) fn shaping_key(engine: &Engine, config: &BuildConfig) -> Shaping {
         )
         .part("options", format!("{:?}", config.render).as_bytes())
         .part("limits", format!("{:?}", config.limits).as_bytes())
+        .part(
+            "changes",
+            config
+                .changes_since
+                .as_ref()
+                .map(|c| format!("{}\n{}", c.spec, c.state))
+                .unwrap_or_default()
+                .as_bytes(),
+        )
         .finish();
     let full = KeyBuilder::default()
         .part("content", content.as_bytes())
@@ -131,12 +141,12 @@ pub(super) fn plan<T>(
                     Some(e)
                 }),
         };
-        let fresh = fresh.map(|e| config.out.join(&e.output));
+        let fresh = fresh.map(|e| (config.out.join(&e.output), e.pdf_sha256.clone()));
         let reuse = match (&fresh, config.force) {
             (None, false) => others.there(&source_key, &content),
             _ => None,
         };
-        if let (Some(target), false) = (&fresh, prepare_fresh) {
+        if let (Some((target, _)), false) = (&fresh, prepare_fresh) {
             let status = BriefStatus::Unchanged;
             let mut r = BriefResult::new(source.clone(), Some(target.clone()), status);
             r.key = Some(key);

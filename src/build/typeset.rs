@@ -61,8 +61,9 @@ impl<T> Worker<'_, T> {
                 return Landed::failed(p.source, BriefStatus::Invalid, String::new(), &log);
             }
         };
-        if let Some(target) = p.fresh {
+        if let Some((target, sha)) = p.fresh {
             let _ = self.claims.take(i, None);
+            let log = self.archive(&prepared.0, &sha);
             let mut result =
                 BriefResult::new(p.source, Some(target.clone()), BriefStatus::Unchanged);
             result.kept = self.keep.map(|k| (k.each)(&prepared.0, &target));
@@ -70,7 +71,7 @@ impl<T> Worker<'_, T> {
             return Landed {
                 result,
                 entry: None,
-                log: String::new(),
+                log,
             };
         }
         if let Some(why) = self.reserved(&p.source, &prepared.0) {
@@ -97,7 +98,12 @@ impl<T> Worker<'_, T> {
         }
         match p.reuse.clone() {
             Some(from) => self.link(p, prepared, from, name, target),
-            None => self.typeset(p, prepared, name, target),
+            None => {
+                let (changes, note) = self.changes(&p.source, &prepared.0);
+                let mut landed = self.typeset(p, prepared, name, target, changes.as_ref());
+                landed.log.insert_str(0, &note);
+                landed
+            }
         }
     }
 
@@ -115,7 +121,7 @@ impl<T> Worker<'_, T> {
         let written = match link_atomic(&from, &target) {
             Ok(stamp) => stamp,
             Err(e) => {
-                let mut landed = self.typeset(p, (prepared, keys), name, target);
+                let mut landed = self.typeset(p, (prepared, keys), name, target, None);
                 landed.log.insert_str(
                     0,
                     &format!(
@@ -135,6 +141,7 @@ impl<T> Worker<'_, T> {
             target.display(),
             from.display()
         ));
+        log.push_str(&self.archive(&prepared, &sha));
         let entry = manifest::Entry {
             key: keys.full.clone(),
             output: name,
@@ -150,6 +157,64 @@ impl<T> Worker<'_, T> {
             result,
             entry: Some((p.source_key, entry)),
             log,
+        }
+    }
+
+    /// What changed since the version `--changes-since` names, for this brief; with a note
+    /// when that version cannot be found (the brief is then built without the section).
+    fn changes(
+        &self,
+        source: &std::path::Path,
+        prepared: &Prepared,
+    ) -> (Option<crate::view::changes::Changes>, String) {
+        let Some(since) = &self.config.changes_since else {
+            return (None, String::new());
+        };
+        let now = crate::view::record::record(&prepared.scored);
+        let id = &prepared.scored.assessment.meta.assessment_id;
+        let old = match &since.file {
+            Some(record) if &record.assessment.assessment_id != id => Err(format!(
+                "that record is of {}, not {id}",
+                record.assessment.assessment_id
+            )),
+            Some(record) => Ok(record.clone()),
+            None => super::archive::find(&self.config.out, id, &since.spec, &since.sent)
+                .map(|v| v.record),
+        };
+        match old {
+            Ok(old) => (
+                Some(crate::view::changes::changes(&old, &now)),
+                String::new(),
+            ),
+            Err(e) => (
+                None,
+                format!(
+                    "warning: {}: --changes-since {}: {e}; built without a changes section\n",
+                    source.display(),
+                    since.spec
+                ),
+            ),
+        }
+    }
+
+    /// Stores the published record of the brief whose PDF has SHA-256 `sha` in the archive,
+    /// when this build keeps one (not for a variant with a changes section): a message when
+    /// it cannot (the brief stands).
+    fn archive(&self, prepared: &Prepared, sha: &str) -> String {
+        if !self.config.archive || self.config.changes_since.is_some() {
+            return String::new();
+        }
+        let id = &prepared.scored.assessment.meta.assessment_id;
+        if super::archive::holds(&self.config.out, id, sha) {
+            return String::new();
+        }
+        let json = crate::view::record::to_json(&crate::view::record::record(&prepared.scored));
+        match super::archive::store(&self.config.out, id, sha, &json) {
+            Ok(()) => String::new(),
+            Err(e) => format!(
+                "warning: {}: cannot archive the record of {id} ({e}); a later version cannot say what changed since this one\n",
+                self.config.out.join(super::archive::DIR).display()
+            ),
         }
     }
 
@@ -211,6 +276,7 @@ impl<T> Worker<'_, T> {
         (prepared, keys): (Prepared, Keys),
         name: PathBuf,
         target: PathBuf,
+        changes: Option<&crate::view::changes::Changes>,
     ) -> Landed<T> {
         let key = keys.full;
         let t0 = Instant::now();
@@ -218,7 +284,12 @@ impl<T> Worker<'_, T> {
         for w in &prepared.warnings {
             log.push_str(&format!("{w}\n"));
         }
-        let doc = match render::render(self.engine, &prepared.scored, &self.config.render) {
+        let doc = match render::render_with(
+            self.engine,
+            &prepared.scored,
+            &self.config.render,
+            changes,
+        ) {
             Ok(doc) => doc,
             Err(e) => {
                 let why = format!(
@@ -246,10 +317,12 @@ impl<T> Worker<'_, T> {
             doc.pages,
             doc.pdf.len().div_ceil(1024)
         ));
+        let sha = sha256_hex(&doc.pdf);
+        log.push_str(&self.archive(&prepared, &sha));
         let entry = manifest::Entry {
             key: key.clone(),
             output: name,
-            pdf_sha256: sha256_hex(&doc.pdf),
+            pdf_sha256: sha,
             content: Some(keys.content),
             written,
         };

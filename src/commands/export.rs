@@ -41,7 +41,10 @@ pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
             write(rel, bytes)?;
         }
     }
-    write("data.json", &brief_json(&p.scored, opts.paper, opts.draft))?;
+    write(
+        "data.json",
+        &brief_json(&p.scored, opts.paper, opts.draft, None),
+    )?;
     for (name, bytes) in reading.fonts.files() {
         write(&format!("fonts/{name}"), bytes.as_slice())?;
     }

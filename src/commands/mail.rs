@@ -82,6 +82,7 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
         None,
         false,
     )?;
+    config.archive = true;
     let log_path = config.out.join(mail::SENT_LOG);
     // Sending runs into one folder take turns, from reading the log to the last delivery.
     let _sending = match settings.relay {
@@ -121,6 +122,7 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
         eprintln!("{} message(s) not delivered", sent.undelivered);
     }
     outcome = outcome.max(sent.outcome);
+    super::setup::prune_archive(&config.out, args.brief.keep);
     Ok(outcome)
 }
 

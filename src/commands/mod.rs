@@ -10,6 +10,7 @@ pub(crate) mod args;
 mod build;
 mod check;
 mod config;
+mod diff;
 mod docs;
 mod export;
 pub(crate) mod init;
@@ -21,6 +22,7 @@ mod rescore;
 mod score;
 mod setup;
 mod site;
+mod versions;
 mod watch;
 
 use std::process::ExitCode;
@@ -80,6 +82,8 @@ pub(crate) fn run(cli: Cli, project: &project::Project) -> Outcome {
         Command::Completions(a) => docs::completions(a),
         Command::Man(a) => docs::man(a),
         Command::Config(a) => config::run(a, project),
+        Command::Versions(a) => versions::run(a),
+        Command::Diff(a) => diff::run(a),
     };
     result.unwrap_or_else(|Fatal(msg)| {
         eprintln!("{}", crate::model::diag::paint(&format!("error: {msg}")));

@@ -240,6 +240,7 @@ pub(super) fn run(args: PreviewArgs) -> Result<Outcome, Fatal> {
         out: scratch.0.clone(),
         name_pattern: PDF_PATTERN.into(),
         draft: false,
+        keep: crate::build::archive::KEEP,
         typeset: args.typeset.clone(),
         batch: BatchArgs {
             force: false,

@@ -5,12 +5,14 @@
 //! Policy: every argument is checked here, before any stage runs; a bad one stops the
 //! command with a message naming the flag (exit status 2). Stages never see the CLI structs.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use typst_pdf::PdfStandard;
 
 use super::args::{BriefArgs, PaperArg, ReadArgs, TypesetArgs};
 use super::{Fatal, Outcome};
+use crate::build::archive;
 use crate::build::names::check_pattern;
 use crate::build::prepare::Under;
 use crate::build::{self, BriefStatus, BuildConfig, Summary};
@@ -219,6 +221,8 @@ pub(super) fn brief_config(
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
         keep_cached: build::KEEP_CACHED,
+        archive: false,
+        changes_since: None,
         reuse: Vec::new(),
         reserved_ids: None,
     };
@@ -242,5 +246,44 @@ pub(super) fn batch_outcome<T>(summary: &Summary<T>) -> Outcome {
         Outcome::Failure
     } else {
         worst
+    }
+}
+
+/// The PDF hashes the sent log of `out` holds, each with when it was last sent.
+pub(super) fn sent_versions(out: &Path) -> Result<BTreeMap<String, String>, String> {
+    let log = crate::publish::mail::SentLog::load(&out.join(crate::publish::mail::SENT_LOG))?;
+    let mut sent: BTreeMap<String, String> = BTreeMap::new();
+    for m in log.messages {
+        let at = sent.entry(m.pdf_sha256).or_default();
+        if *at < m.sent_at {
+            *at = m.sent_at;
+        }
+    }
+    Ok(sent)
+}
+
+/// Prunes the archive of `out` after a build: records of versions never sent beyond the
+/// newest `keep` of each assessment. Nothing is pruned when the sent log cannot be read.
+pub(super) fn prune_archive(out: &Path, keep: usize) {
+    let sent = match sent_versions(out) {
+        Ok(sent) => sent.into_keys().collect(),
+        Err(e) => {
+            eprintln!(
+                "{}",
+                crate::model::diag::paint(&format!(
+                    "warning: {e}; the archive is not pruned, as what was sent is not known"
+                ))
+            );
+            return;
+        }
+    };
+    for id in archive::ids(out) {
+        let removed = archive::prune(out, &id, keep, &sent);
+        if !removed.is_empty() {
+            eprintln!(
+                "archive: removed {} record(s) of {id} never sent (--keep {keep})",
+                removed.len()
+            );
+        }
     }
 }

@@ -79,6 +79,7 @@ pub(super) fn site_brief_args(args: &SiteArgs) -> BriefArgs {
         out: args.out.clone(),
         name_pattern: PDF_PATTERN.into(),
         draft: false,
+        keep: crate::build::archive::KEEP,
         typeset: args.typeset.clone(),
         batch: args.batch.clone(),
     }

@@ -129,7 +129,7 @@ impl NoteKind {
 }
 
 /// The Assessment sheet.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Meta {
     pub assessment_id: String,
     pub vendor: String,
@@ -149,7 +149,7 @@ pub struct Meta {
 }
 
 /// A Summary row.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SummaryPara {
     pub seq: i64,
     pub heading: Option<String>,
@@ -157,7 +157,7 @@ pub struct SummaryPara {
 }
 
 /// A Columns row: a column of the capability matrix.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Column {
     pub column_id: String,
     pub seq: i64,
@@ -167,7 +167,7 @@ pub struct Column {
 }
 
 /// A Components row: one cell of the capability matrix.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Component {
     pub cell_id: String,
     pub layer_id: String,
@@ -192,7 +192,7 @@ pub struct Component {
 }
 
 /// A Layers row.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LayerFacts {
     pub layer_id: String,
     pub headline: String,
@@ -208,7 +208,7 @@ pub struct LayerFacts {
 }
 
 /// The value an override sets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OverrideValue {
     /// A cell's authority.
@@ -233,7 +233,7 @@ impl std::fmt::Display for OverrideValue {
 }
 
 /// An Overrides row.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Override {
     pub override_id: String,
     pub target_type: TargetType,
@@ -247,7 +247,7 @@ pub struct Override {
 }
 
 /// A History row.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoryRow {
     pub seq: i64,
     pub doc_version: String,

@@ -85,7 +85,17 @@ pub fn render(
     scored: &Scored,
     opts: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    let typeset = typeset(engine, scored, opts)?;
+    render_with(engine, scored, opts, None)
+}
+
+/// [`render`], with a changes section against an earlier version.
+pub(crate) fn render_with(
+    engine: &Engine,
+    scored: &Scored,
+    opts: &RenderOptions,
+    changes: Option<&crate::view::changes::Changes>,
+) -> Result<Rendered, RenderError> {
+    let typeset = typeset_with(engine, scored, opts, changes)?;
     let pdf = export(engine, &typeset, opts)?;
     Ok(Rendered {
         pdf,
@@ -132,12 +142,21 @@ pub fn typeset(
     scored: &Scored,
     opts: &RenderOptions,
 ) -> Result<Typeset, RenderError> {
+    typeset_with(engine, scored, opts, None)
+}
+
+fn typeset_with(
+    engine: &Engine,
+    scored: &Scored,
+    opts: &RenderOptions,
+    changes: Option<&crate::view::changes::Changes>,
+) -> Result<Typeset, RenderError> {
     let meta = &scored.assessment.meta;
     compile(
         engine,
         world::MAIN_PATH,
         Bytes::new(crate::view::brief::brief_json(
-            scored, opts.paper, opts.draft,
+            scored, opts.paper, opts.draft, changes,
         )),
         datetime(meta.date_assessed)?,
         format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version),

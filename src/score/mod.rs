@@ -71,7 +71,9 @@ pub struct ScoredLayer {
 }
 
 /// What a scoring warning is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningKind {
     /// The headline names an authority the layer no longer has.
@@ -85,7 +87,7 @@ pub enum WarningKind {
 }
 
 /// A check of the scoring pass: the prose or an override needs a look.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Warning {
     pub kind: WarningKind,
     /// The layer or cell concerned.

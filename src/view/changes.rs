@@ -228,10 +228,18 @@ fn metadata(old: &Record, new: &Record) -> Vec<FieldChange> {
     let s = |v: &str| Some(v.to_string());
     [
         field("vendor", s(&a.vendor), s(&b.vendor)),
-        field("product_name", a.product_name.clone(), b.product_name.clone()),
+        field(
+            "product_name",
+            a.product_name.clone(),
+            b.product_name.clone(),
+        ),
         field("subtitle", a.subtitle.clone(), b.subtitle.clone()),
         field("doc_version", s(&a.doc_version), s(&b.doc_version)),
-        field("version_title", a.version_title.clone(), b.version_title.clone()),
+        field(
+            "version_title",
+            a.version_title.clone(),
+            b.version_title.clone(),
+        ),
         field(
             "date_assessed",
             s(&a.date_assessed.to_string()),
@@ -246,7 +254,11 @@ fn metadata(old: &Record, new: &Record) -> Vec<FieldChange> {
         field("publisher", s(&a.publisher), s(&b.publisher)),
         field("author", s(&a.author), s(&b.author)),
         field("sources", a.sources.clone(), b.sources.clone()),
-        field("confidentiality", a.confidentiality.clone(), b.confidentiality.clone()),
+        field(
+            "confidentiality",
+            a.confidentiality.clone(),
+            b.confidentiality.clone(),
+        ),
     ]
     .into_iter()
     .flatten()
@@ -509,7 +521,11 @@ fn component_facts(a: &Component, b: &Component) -> Vec<FieldChange> {
     let yes = |v: bool| Some(if v { "yes" } else { "no" }.to_string());
     let opt = |v: &Option<String>| v.clone();
     [
-        field("column_id", Some(a.column_id.clone()), Some(b.column_id.clone())),
+        field(
+            "column_id",
+            Some(a.column_id.clone()),
+            Some(b.column_id.clone()),
+        ),
         field("pending", yes(a.pending), yes(b.pending)),
         field("exposed", yes(a.exposed), yes(b.exposed)),
         field(
@@ -517,7 +533,11 @@ fn component_facts(a: &Component, b: &Component) -> Vec<FieldChange> {
             a.operator.map(|o| o.as_str().to_string()),
             b.operator.map(|o| o.as_str().to_string()),
         ),
-        field("substrate_open", yes(a.substrate_open), yes(b.substrate_open)),
+        field(
+            "substrate_open",
+            yes(a.substrate_open),
+            yes(b.substrate_open),
+        ),
         field("iface_std", yes(a.iface_std), yes(b.iface_std)),
         field("std_name", opt(&a.std_name), opt(&b.std_name)),
         field("exit_open", yes(a.exit_open), yes(b.exit_open)),
@@ -532,7 +552,11 @@ fn component_facts(a: &Component, b: &Component) -> Vec<FieldChange> {
             Some(b.role.as_str().to_string()),
         ),
         field("path_label", opt(&a.path_label), opt(&b.path_label)),
-        field("backend_vendor", opt(&a.backend_vendor), opt(&b.backend_vendor)),
+        field(
+            "backend_vendor",
+            opt(&a.backend_vendor),
+            opt(&b.backend_vendor),
+        ),
         field("counterparty", opt(&a.counterparty), opt(&b.counterparty)),
     ]
     .into_iter()
@@ -555,8 +579,17 @@ fn overrides(old: &Record, new: &Record) -> Vec<RowChange> {
     };
     let mut out = Vec::new();
     for b in &new.overrides {
-        match old.overrides.iter().find(|a| a.override_id == b.override_id) {
-            None => out.push(row(ComponentKind::Added, &b.override_id, None, Some(text(b)))),
+        match old
+            .overrides
+            .iter()
+            .find(|a| a.override_id == b.override_id)
+        {
+            None => out.push(row(
+                ComponentKind::Added,
+                &b.override_id,
+                None,
+                Some(text(b)),
+            )),
             Some(a) if text(a) != text(b) || a.date != b.date => out.push(row(
                 ComponentKind::Changed,
                 &b.override_id,
@@ -568,7 +601,12 @@ fn overrides(old: &Record, new: &Record) -> Vec<RowChange> {
     }
     for a in &old.overrides {
         if !new.overrides.iter().any(|b| b.override_id == a.override_id) {
-            out.push(row(ComponentKind::Removed, &a.override_id, Some(text(a)), None));
+            out.push(row(
+                ComponentKind::Removed,
+                &a.override_id,
+                Some(text(a)),
+                None,
+            ));
         }
     }
     out
@@ -684,13 +722,167 @@ mod tests {
             .map(|x| x.text.clone())
             .collect();
         assert_eq!(deleted.trim(), "runs");
-        assert!(inserted.contains("operates") && inserted.contains("AMD"), "{s:?}");
+        assert!(
+            inserted.contains("operates") && inserted.contains("AMD"),
+            "{s:?}"
+        );
         // The new text is the unchanged and inserted runs, the old the unchanged and deleted.
         let new: String = s
             .iter()
             .filter(|x| x.kind != SegmentKind::Deleted)
             .map(|x| x.text.as_str())
             .collect();
-        assert_eq!(new, "CoreWeave operates the fabric on NVIDIA and AMD hardware.");
+        assert_eq!(
+            new,
+            "CoreWeave operates the fabric on NVIDIA and AMD hardware."
+        );
+    }
+}
+
+/// The brief's changes section: what changed since the version a reader holds.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BriefChanges {
+    /// `What changed since v1.2 (June 1, 2026)`.
+    pub(crate) title: String,
+    /// One sentence: what was compared, and how much moved.
+    pub(crate) intro: String,
+    /// The readings that moved, in stack order.
+    pub(crate) readings: Vec<BriefReading>,
+    /// Components added, removed, renamed or changed, and other facts, as lines.
+    pub(crate) facts: Vec<String>,
+    /// Each changed text as a redline.
+    pub(crate) prose: Vec<BriefProse>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BriefReading {
+    /// `Layer 1A`.
+    pub(crate) layer: String,
+    /// `status`, `authority`, `1A.2 authority`.
+    pub(crate) what: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) rule: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BriefProse {
+    /// `Layer 0 · narrative`, `Summary · paragraph 1`.
+    pub(crate) place: String,
+    pub(crate) segments: Vec<Segment>,
+}
+
+/// The changes section of the brief of `c.to`, against `c.from`.
+pub(crate) fn for_brief(c: &Changes) -> BriefChanges {
+    let since = chrono::NaiveDate::parse_from_str(&c.from.date_assessed, "%Y-%m-%d")
+        .map(crate::model::date_long)
+        .unwrap_or_else(|_| c.from.date_assessed.clone());
+    let readings: Vec<BriefReading> = c
+        .layers
+        .iter()
+        .flat_map(|l| {
+            l.readings.iter().map(|m| BriefReading {
+                layer: l.label.clone(),
+                what: m.what.clone(),
+                from: m.from.clone(),
+                to: m.to.clone(),
+                rule: m.rule.clone(),
+            })
+        })
+        .collect();
+    let mut facts: Vec<String> = c
+        .metadata
+        .iter()
+        .filter(|f| f.field != "date_assessed")
+        .map(|f| {
+            format!(
+                "{}: {} → {}",
+                f.field.replace('_', " "),
+                f.from.as_deref().unwrap_or("none"),
+                f.to.as_deref().unwrap_or("none")
+            )
+        })
+        .collect();
+    for l in &c.layers {
+        for k in &l.components {
+            let name = |v: &Option<String>| v.clone().unwrap_or_else(|| k.cell_id.clone());
+            facts.push(match k.kind {
+                ComponentKind::Added => {
+                    format!("{}: {} added ({})", l.label, name(&k.to), k.cell_id)
+                }
+                ComponentKind::Removed => {
+                    format!("{}: {} removed ({})", l.label, name(&k.from), k.cell_id)
+                }
+                ComponentKind::Renamed => format!(
+                    "{}: {} renamed {} ({})",
+                    l.label,
+                    name(&k.from),
+                    name(&k.to),
+                    k.cell_id
+                ),
+                ComponentKind::Changed => format!(
+                    "{}: {} ({}) facts changed: {}",
+                    l.label,
+                    name(&k.to),
+                    k.cell_id,
+                    k.facts
+                        .iter()
+                        .map(|f| format!(
+                            "{} {} → {}",
+                            f.field.replace('_', " "),
+                            f.from.as_deref().unwrap_or("none"),
+                            f.to.as_deref().unwrap_or("none")
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            });
+        }
+    }
+    for (what, rows) in [("override", &c.overrides), ("history row", &c.history)] {
+        for r in rows {
+            let verb = match r.kind {
+                ComponentKind::Added => "added",
+                ComponentKind::Removed => "removed",
+                _ => "changed",
+            };
+            facts.push(format!(
+                "{what} {} {verb}: {}",
+                r.id,
+                r.to.as_deref().or(r.from.as_deref()).unwrap_or_default()
+            ));
+        }
+    }
+    let mut prose: Vec<BriefProse> = c
+        .summary
+        .iter()
+        .map(|p| BriefProse {
+            place: format!("Summary · {}", p.what),
+            segments: p.segments.clone(),
+        })
+        .collect();
+    for l in &c.layers {
+        prose.extend(l.prose.iter().map(|p| BriefProse {
+            place: format!("{} · {}", l.label, p.what),
+            segments: p.segments.clone(),
+        }));
+    }
+    let intro = format!(
+        "Compared with {} of {since}, scored under ruleset {}: {} reading{} moved, {} text{} rewritten, {} other change{}.",
+        c.from.doc_version,
+        c.from.methodology,
+        readings.len(),
+        if readings.len() == 1 { "" } else { "s" },
+        prose.len(),
+        if prose.len() == 1 { "" } else { "s" },
+        facts.len(),
+        if facts.len() == 1 { "" } else { "s" },
+    );
+    BriefChanges {
+        title: format!("What changed since {} ({since})", c.from.doc_version),
+        intro,
+        readings,
+        facts,
+        prose,
     }
 }

@@ -10,6 +10,7 @@
 //! Nothing here lays out, renders or writes.
 
 pub(crate) mod brief;
+pub(crate) mod changes;
 pub(crate) mod email;
 pub(crate) mod labels;
 pub(crate) mod portfolio;

@@ -8,7 +8,7 @@
 //! change that could break a reader gets a new version.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Column, Component, HistoryRow, LayerFacts, Meta, Override, SummaryPara};
 use crate::score::Scored;
@@ -18,7 +18,7 @@ use crate::view::scorecard::{scorecard, Scorecard};
 pub(crate) const FORMAT: &str = "layerbrief-assessment/1";
 
 /// One published assessment: its text and facts, and its scored reading.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "layerbrief assessment")]
 pub(crate) struct Record {
     /// The version of this shape, `layerbrief-assessment/1`.

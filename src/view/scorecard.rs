@@ -13,7 +13,7 @@ use crate::model::{Authority, Status};
 use crate::score::{Scored, ScoredComponent, ScoredLayer, Warning};
 
 /// The reading of one assessment: the `score --json` object.
-#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct Scorecard {
     /// The workbook's assessment id.
     pub(crate) assessment_id: String,
@@ -28,7 +28,7 @@ pub(crate) struct Scorecard {
 }
 
 /// One scored component.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct CellCard {
     /// `1A.2`.
     pub(crate) cell_id: String,

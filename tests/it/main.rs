@@ -5,6 +5,7 @@ mod common;
 
 mod batch;
 mod brief;
+mod changes;
 mod conformance;
 mod export;
 mod first_hour;

@@ -56,6 +56,10 @@ pub struct BriefArgs {
     /// Mark every brief DRAFT on every page, as a pending assessment is
     #[arg(long)]
     pub draft: bool,
+    /// Records of versions never sent kept per assessment in the output folder's archive
+    /// (the newest; sent ones are always kept)
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub keep: usize,
     #[command(flatten)]
     pub typeset: TypesetArgs,
     #[command(flatten)]

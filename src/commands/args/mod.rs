@@ -97,6 +97,23 @@ pub enum Command {
   layerbrief completions zsh > ~/.zfunc/_layerbrief      (with fpath+=~/.zfunc in ~/.zshrc)
   layerbrief completions fish > ~/.config/fish/completions/layerbrief.fish")]
     Completions(CompletionsArgs),
+    /// List the versions of an assessment the archive holds, and who received each.
+    #[command(after_help = "Examples:
+  layerbrief versions coreweave                 what out/.layerbrief-archive holds of it
+  layerbrief versions coreweave --json          the same, for scripts")]
+    Versions(VersionsArgs),
+    /// Say what changed between two versions of an assessment: readings with their rules,
+    /// components, prose word by word, metadata, overrides, history.
+    #[command(after_help = "Examples:
+  layerbrief diff coreweave@v1.2 inputs/coreweave.xlsx    since the v1.2 that was sent
+  layerbrief diff coreweave@3f2a9c1e coreweave@v1.3       two archived versions, by hash or version
+  layerbrief diff old.json new.json --json                two records, as a typed JSON object
+  layerbrief diff --json-schema                           the JSON Schema of that object
+
+OLD and NEW are each a workbook, a record file (.json, as the web edition publishes), or an
+archived version ID@VERSION (the latest sent with that doc_version, else the latest built) or
+ID@HASH (a prefix of the PDF's SHA-256) of the archive in --out.")]
+    Diff(DiffArgs),
     /// Print the settings each command would run with, and where each value comes from.
     #[command(after_help = "Examples:
   layerbrief config                          every command's settings, with their origin
@@ -162,6 +179,11 @@ pub struct BuildArgs {
     /// Build only the K-th of N deterministic slices of the inputs (1-based), e.g. 2/8
     #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Watching and sharding")]
     pub shard: Option<(u32, u32)>,
+    /// Add a section "What changed since …" after the summary, against an earlier version:
+    /// a doc_version (v1.2: the latest sent with it, else the latest built), a prefix of its
+    /// PDF's hash, or a record file (.json)
+    #[arg(long, value_name = "VERSION|HASH|FILE", help_heading = "Building")]
+    pub changes_since: Option<String>,
     /// Also remove the briefs of workbooks no longer among the inputs (those this build
     /// wrote and nobody changed since)
     #[arg(long, help_heading = "Building", conflicts_with_all = ["shard", "watch"])]
@@ -359,6 +381,41 @@ pub struct CompletionsArgs {
     /// The shell
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionsArgs {
+    /// The assessment id
+    pub id: String,
+    /// The output folder whose archive and sent log are read
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Print one JSON object instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older version: a workbook, a record (.json), or ID@VERSION / ID@HASH
+    #[arg(required_unless_present = "json_schema")]
+    pub old: Option<String>,
+    /// The newer version, likewise
+    #[arg(required_unless_present = "json_schema")]
+    pub new: Option<String>,
+    /// The output folder whose archive ID@VERSION reads
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    pub out: PathBuf,
+    /// Print one JSON object (see --json-schema) instead of text
+    #[arg(long)]
+    pub json: bool,
+    /// Print the JSON Schema of what --json prints
+    #[arg(long)]
+    pub json_schema: bool,
+    #[command(flatten)]
+    pub methodology: MethodologyArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 #[derive(Debug, Args)]

@@ -16,8 +16,19 @@ use crate::commands::args::{BatchArgs, InputArgs, MethodologyArgs, ReadArgs, Typ
 
 /// Options that stay on the command line.
 const ONE_SHOT: &[&str] = &[
-    "send", "resend", "force", "watch", "prune", "shard", "json", "example", "history", "open",
+    "send",
+    "resend",
+    "force",
+    "watch",
+    "prune",
+    "shard",
+    "json",
+    "example",
+    "history",
+    "open",
     "dry-run",
+    "json-schema",
+    "changes-since",
 ];
 
 /// Commands whose options the file does not set.
@@ -32,7 +43,12 @@ const ENV: &[(&str, &str)] = &[
 
 /// A section a command also reads, below its own: `mail` builds briefs as `build` does, and
 /// the preview is the site's.
-pub(super) const INHERITS: &[(&str, &str)] = &[("mail", "build"), ("preview", "site")];
+pub(super) const INHERITS: &[(&str, &str)] = &[
+    ("mail", "build"),
+    ("preview", "site"),
+    ("versions", "build"),
+    ("diff", "build"),
+];
 
 /// The section of the limits every reading command shares.
 pub(super) const LIMITS: &str = "limits";

@@ -38,6 +38,8 @@ pub(crate) struct BriefData<'a> {
     scoring: ScoringData<'a>,
     vocab: Vocabulary,
     page: PageData,
+    /// The changes section: what changed since an earlier version (`build --changes-since`).
+    changes: Option<super::changes::BriefChanges>,
 }
 
 #[derive(Serialize)]
@@ -131,13 +133,21 @@ pub(crate) fn brief(s: &Scored, paper: Paper, draft: bool) -> BriefData<'_> {
         scoring: ScoringData::new(s),
         vocab: labels::vocabulary(),
         page: PageData { paper },
+        changes: None,
     }
 }
 
 /// The JSON a template reads as `/data.json`.
-pub(crate) fn brief_json(s: &Scored, paper: Paper, draft: bool) -> Vec<u8> {
+pub(crate) fn brief_json(
+    s: &Scored,
+    paper: Paper,
+    draft: bool,
+    changes: Option<&super::changes::Changes>,
+) -> Vec<u8> {
+    let mut data = brief(s, paper, draft);
+    data.changes = changes.map(super::changes::for_brief);
     // Serialising plain structs of strings and numbers cannot fail.
-    serde_json::to_vec_pretty(&brief(s, paper, draft)).unwrap_or_default()
+    serde_json::to_vec_pretty(&data).unwrap_or_default()
 }
 
 /// "Layer-by-layer status: Layer 0 (headline), …".
