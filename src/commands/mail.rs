@@ -16,10 +16,13 @@ use std::path::Path;
 use super::args::MailArgs;
 use super::setup::{batch_outcome, brief_config, Reading};
 use super::{Fatal, Outcome};
+use crate::build::prepare::{prepare, Under};
 use crate::build::{self, BriefStatus, Keep, Reporter, Summary};
 use crate::publish::mail::{self, DraftOptions, SendingLock, SentLog};
-use crate::render::Templates;
+use crate::render::{Engine, RenderOptions};
+use crate::view::changes::{changes, Changes};
 use crate::view::email::{email_view, EmailView};
+use crate::view::record::{record, Record};
 
 /// The checked mail options: the drafts' recipients and sender, and the relay when sending.
 struct Settings {
@@ -112,7 +115,23 @@ pub(super) fn run(args: MailArgs) -> Result<Outcome, Fatal> {
     eprintln!("{}", summary.line());
     let mut outcome = batch_outcome(&summary);
 
-    let sent = drafts_and_deliveries(&settings, summary, engine.templates(), &mut log, &log_path);
+    if args.dry_run {
+        dry_run(&settings, &summary, &log, &config.out);
+        return Ok(outcome);
+    }
+    let under = Under {
+        methodology: config.methodology,
+        limits: &config.limits,
+        fonts: engine.fonts(),
+    };
+    let ctx = Context {
+        settings: &settings,
+        engine: &engine,
+        render: &config.render,
+        under,
+        out: &config.out,
+    };
+    let sent = drafts_and_deliveries(&ctx, summary, &mut log, &log_path);
     if sent.drafts > 0 && settings.drafts.from.is_none() {
         eprintln!(
             "note: the drafts have no From: the mail program you send them with fills in your account (give --from ADDR or set LAYERBRIEF_FROM to name a sender)"
@@ -133,15 +152,37 @@ struct Sending {
     outcome: Outcome,
 }
 
-/// Writes each built brief's draft and, when sending, delivers it; every failure reported
-/// for its message alone.
+/// What writing and delivering the messages needs besides the briefs.
+struct Context<'a> {
+    settings: &'a Settings,
+    engine: &'a Engine,
+    render: &'a RenderOptions,
+    under: Under<'a>,
+    out: &'a Path,
+}
+
+impl Context<'_> {
+    /// The brief of `source` with a changes section against `old`, the version a reader
+    /// holds: the PDF's bytes, and the changes.
+    fn variant(&self, source: &Path, old: &Record) -> Result<(Vec<u8>, Changes), String> {
+        let p =
+            prepare(source, self.under).map_err(|_| "the workbook no longer reads".to_string())?;
+        let c = changes(old, &record(&p.scored));
+        let doc = crate::render::render_with(self.engine, &p.scored, self.render, Some(&c))
+            .map_err(|e| e.to_string())?;
+        Ok((doc.pdf, c))
+    }
+}
+
+/// Writes each built brief's messages (one per version its readers hold) and, when sending,
+/// delivers them; every failure reported for its message alone.
 fn drafts_and_deliveries(
-    settings: &Settings,
+    ctx: &Context,
     summary: Summary<EmailView>,
-    templates: &Templates,
     log: &mut SentLog,
     log_path: &Path,
 ) -> Sending {
+    let settings = ctx.settings;
     let mut sent = Sending {
         drafts: 0,
         undelivered: 0,
@@ -156,29 +197,104 @@ fn drafts_and_deliveries(
         else {
             continue;
         };
-        let Ok(draft) =
-            mail::write_draft(&settings.drafts, log, &r.source, view, target, templates)
-        else {
+        let source = r.source.clone();
+        let variant = |old: &Record| ctx.variant(&source, old);
+        let Ok(drafts) = mail::write_drafts(
+            &settings.drafts,
+            log,
+            &r.source,
+            view,
+            target,
+            ctx.engine.templates(),
+            ctx.out,
+            &variant,
+        ) else {
             if settings.relay.is_some() {
                 sent.undelivered += 1;
             }
             sent.outcome = sent.outcome.max(Outcome::Failure);
             continue;
         };
-        sent.drafts += 1;
-        let Some(t) = &settings.relay else {
-            continue;
-        };
-        let d = mail::deliver(t, &draft, settings.drafts.resend, log, log_path);
-        if d.no_recipients {
-            sent.outcome = sent.outcome.max(Outcome::Invalid);
-        } else if !d.complete {
-            sent.undelivered += 1;
-            sent.outcome = sent.outcome.max(Outcome::Undelivered);
-        }
-        if d.unrecorded {
-            sent.outcome = sent.outcome.max(Outcome::Failure);
+        for draft in drafts {
+            sent.drafts += 1;
+            let Some(t) = &settings.relay else {
+                continue;
+            };
+            let d = mail::deliver(t, &draft, settings.drafts.resend, log, log_path);
+            if d.no_recipients {
+                sent.outcome = sent.outcome.max(Outcome::Invalid);
+            } else if !d.complete {
+                sent.undelivered += 1;
+                sent.outcome = sent.outcome.max(Outcome::Undelivered);
+            }
+            if d.unrecorded {
+                sent.outcome = sent.outcome.max(Outcome::Failure);
+            }
         }
     }
     sent
+}
+
+/// `mail --dry-run`: who would get which version and which message, sending nothing and
+/// writing nothing.
+fn dry_run(settings: &Settings, summary: &Summary<EmailView>, log: &SentLog, out: &Path) {
+    for r in &summary.results {
+        let (Some(target), Some(view)) = (&r.target, &r.kept) else {
+            continue;
+        };
+        let Ok(pdf) = std::fs::read(target) else {
+            continue;
+        };
+        let version = crate::build::manifest::sha256_hex(&pdf);
+        let Ok(recipients) = mail::recipients_of(&settings.drafts, view) else {
+            println!(
+                "{}: its recipients do not read; nothing would be sent",
+                r.source.display()
+            );
+            continue;
+        };
+        let addresses = recipients.addresses();
+        println!(
+            "{} {} ({}):",
+            view.assessment_id,
+            view.doc_version,
+            target.display()
+        );
+        if addresses.is_empty() {
+            println!("  no recipient: nothing would be sent");
+            continue;
+        }
+        let plan = mail::plan(log, out, &view.assessment_id, &version, &addresses);
+        let history = log.history(&view.assessment_id, &version);
+        let eml = target.with_extension("eml");
+        for a in &plan.today {
+            let key = a.to_string().to_lowercase();
+            if history.served.contains(&key) && !settings.drafts.resend {
+                println!(
+                    "  {a}: already has {} (nothing to send; --resend to send again)",
+                    view.doc_version
+                );
+            } else {
+                println!("  {a}: today's message ({})", eml.display());
+            }
+        }
+        for (since, readers) in &plan.since {
+            let tag = &since.version_sha256[..12];
+            let eml = target
+                .with_extension("")
+                .with_extension(format!("since-{tag}.eml"));
+            for a in readers {
+                println!(
+                    "  {a}: holds {} (sent {}): what changed since then, with a brief that opens with it ({})",
+                    since.record.assessment.doc_version,
+                    &since.sent_at[..10.min(since.sent_at.len())],
+                    eml.display()
+                );
+            }
+        }
+        for n in &plan.notes {
+            println!("  {n}");
+        }
+    }
+    println!("dry run: nothing was written or sent");
 }

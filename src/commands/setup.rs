@@ -254,7 +254,7 @@ pub(super) fn sent_versions(out: &Path) -> Result<BTreeMap<String, String>, Stri
     let log = crate::publish::mail::SentLog::load(&out.join(crate::publish::mail::SENT_LOG))?;
     let mut sent: BTreeMap<String, String> = BTreeMap::new();
     for m in log.messages {
-        let at = sent.entry(m.pdf_sha256).or_default();
+        let at = sent.entry(m.version().to_string()).or_default();
         if *at < m.sent_at {
             *at = m.sent_at;
         }

@@ -36,7 +36,7 @@ pub(super) fn run(a: VersionsArgs) -> Result<Outcome, Fatal> {
             let sent: Vec<serde_json::Value> = log
                 .messages
                 .iter()
-                .filter(|m| m.assessment_id == a.id && m.pdf_sha256 == v.sha256)
+                .filter(|m| m.assessment_id == a.id && m.version() == v.sha256)
                 .flat_map(|m| {
                     let at = m.sent_at.clone();
                     m.recipients

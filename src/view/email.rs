@@ -38,6 +38,8 @@ pub(crate) struct EmailView {
     pub(crate) summary: String,
     /// The attached PDF's file name.
     pub(crate) attachment: String,
+    /// What changed since the version these readers hold (a message per reader).
+    pub(crate) since: Option<EmailSince>,
     /// The Distribution sheet: never in a template's context.
     #[serde(skip)]
     pub(crate) distribution: Vec<Recipient>,
@@ -128,6 +130,7 @@ pub(crate) fn email_view(s: &Scored) -> EmailView {
             .map(|p| p.paragraph.clone())
             .unwrap_or_default(),
         attachment: attachment_name(&m.vendor, &m.doc_version),
+        since: None,
         distribution: s.assessment.distribution.clone(),
     }
 }
@@ -167,4 +170,49 @@ pub(crate) fn attachment_name(vendor: &str, doc_version: &str) -> String {
     }
     out.truncate(100);
     format!("{}.pdf", out.trim_matches('-'))
+}
+
+/// What a reader who holds an earlier version is told first.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EmailSince {
+    /// The version they received: `v1.2`.
+    pub(crate) version: String,
+    /// When it was sent to them: `July 1, 2026`.
+    pub(crate) on: String,
+    /// The readings that moved, one line each: `Layer 1A authority: Retained | Ceded →
+    /// Delegated | Ceded (R-MANAGED-SERVICE)`.
+    pub(crate) moved: Vec<String>,
+    /// Where the text was revised: `Summary, Layer 0 (narrative), Layer 2C (headline)`.
+    pub(crate) revised: Vec<String>,
+    /// Other changes, one line each (components, overrides, history).
+    pub(crate) other: Vec<String>,
+}
+
+/// What changed since the version a reader received on `sent_at` (RFC 3339).
+pub(crate) fn since(c: &super::changes::Changes, sent_at: &str) -> EmailSince {
+    let section = super::changes::for_brief(c);
+    let on = chrono::DateTime::parse_from_rfc3339(sent_at)
+        .map(|d| date_long(d.date_naive()))
+        .unwrap_or_else(|_| sent_at.to_string());
+    let mut revised: Vec<String> = Vec::new();
+    if !c.summary.is_empty() {
+        revised.push("Summary".into());
+    }
+    for l in &c.layers {
+        if !l.prose.is_empty() {
+            let what: Vec<&str> = l.prose.iter().map(|p| p.what.as_str()).collect();
+            revised.push(format!("{} ({})", l.label, what.join(", ")));
+        }
+    }
+    EmailSince {
+        version: c.from.doc_version.clone(),
+        on,
+        moved: section
+            .readings
+            .iter()
+            .map(|r| format!("{} {}: {} → {} ({})", r.layer, r.what, r.from, r.to, r.rule))
+            .collect(),
+        revised,
+        other: section.facts,
+    }
 }

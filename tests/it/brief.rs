@@ -184,10 +184,12 @@ fn invalid_workbook_leaves_the_earlier_brief() {
         dir.join("out/other.pdf").exists(),
         "the valid workbook still builds"
     );
-    // Two briefs, the build manifest and its lock file; no temporary file left behind.
+    // Two briefs, the archive of their records, the build manifest and its lock file; no
+    // temporary file left behind.
     assert_eq!(
         file_names(&dir.join("out")),
         [
+            ".layerbrief-archive",
             ".layerbrief-manifest.json",
             ".layerbrief-manifest.lock",
             "coreweave.pdf",

@@ -373,6 +373,8 @@ fn completions_for_every_shell_and_a_man_page_per_command() {
         "build",
         "check",
         "completions",
+        "config",
+        "diff",
         "export-typst",
         "init",
         "mail",
@@ -382,6 +384,7 @@ fn completions_for_every_shell_and_a_man_page_per_command() {
         "rescore",
         "score",
         "site",
+        "versions",
     ]
     .iter()
     .map(|c| match c {

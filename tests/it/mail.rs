@@ -425,7 +425,8 @@ fn sends_once_resends_on_request_and_keeps_bcc_out_of_sent_headers() {
     );
     assert_eq!(server.received().len(), 7);
 
-    // A changed brief: sent to everyone on the Distribution sheet.
+    // A changed brief: sent to everyone on the Distribution sheet, each of whom holds the
+    // earlier version, so with what changed since.
     let mut changed = with_distribution(&[
         ("Ana Buyer", "ana@client.example", "to"),
         ("", "cio@client.example", "cc"),
@@ -435,10 +436,10 @@ fn sends_once_resends_on_request_and_keeps_bcc_out_of_sent_headers() {
     changed.write_xlsx(&dir.join("coreweave.xlsx"));
     let o = send(dir, &[wb], &server, &from);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
     assert!(
-        stderr(&o).contains("sent out/coreweave.eml to 3 recipient(s)"),
-        "{}",
-        stderr(&o)
+        err.contains("sent out/coreweave.since-") && err.contains(".eml to 3 recipient(s)"),
+        "{err}"
     );
     assert_eq!(server.received().len(), 10);
 }
@@ -770,4 +771,111 @@ fn a_recipient_is_greeted_by_the_name_the_distribution_sheet_gives() {
             "{to}: {m}"
         );
     }
+}
+
+#[test]
+fn each_reader_is_told_what_changed_since_the_version_they_received() {
+    let tmp = scratch("per-reader");
+    let dir = tmp.path();
+    let server = smtpd(dir, "mail", &[]);
+    let ann = ("Ann Reader", "ann@client.example", "to");
+    let bob = ("Bob Reader", "bob@client.example", "cc");
+    let cy = ("Cy Newcomer", "cy@client.example", "to");
+    let wb = dir.join("in/coreweave.xlsx");
+    with_distribution(&[ann, bob]).write_xlsx(&wb);
+    // v1.3 to Ann and Bob.
+    let o = send(dir, &["in"], &server, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(server.received().len(), 2);
+    let v13 = sha256(&dir.join("out/coreweave.pdf"));
+
+    // v1.4: a paragraph revised, and Cy added to the distribution.
+    let mut b = with_distribution(&[ann, bob, cy]);
+    let s = b.sheet("Summary");
+    let col = s.rows[0].iter().position(|h| h == "paragraph").unwrap();
+    s.rows[1][col] = s.rows[1][col].replacen("pure-play", "specialist", 1);
+    b.set("Assessment", "doc_version", "value", "v1.4");
+    b.write_xlsx(&wb);
+
+    // The dry run says who gets what, and writes and sends nothing.
+    let o = run(&["mail", "in", "--dry-run", "--from", SENDER], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let plan = stdout(&o);
+    assert!(plan.contains("ann@client.example: holds v1.3"), "{plan}");
+    assert!(plan.contains("bob@client.example: holds v1.3"), "{plan}");
+    assert!(
+        plan.contains("cy@client.example: today's message"),
+        "{plan}"
+    );
+    assert!(plan.contains("nothing was written or sent"), "{plan}");
+    assert_eq!(server.received().len(), 2);
+    let tag = &v13[..12];
+    let since_eml = dir.join(format!("out/coreweave.since-{tag}.eml"));
+    assert!(!since_eml.exists());
+
+    let o = send(dir, &["in"], &server, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v14 = sha256(&dir.join("out/coreweave.pdf"));
+    assert_ne!(v13, v14);
+    let new: Vec<(Vec<String>, PathBuf)> = server
+        .received()
+        .into_iter()
+        .filter(|(_, p)| {
+            inspect(p)["subject"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("v1.4")
+        })
+        .collect();
+    assert_eq!(new.len(), 3, "one delivery per reader");
+    let since_pdf = dir.join(format!("out/coreweave.since-{tag}.pdf"));
+    for (rcpt, msg) in &new {
+        let m = inspect(msg);
+        // Every message keeps the distribution's full headers.
+        let to = m["to"].to_string();
+        assert!(
+            to.contains("ann@client.example") && to.contains("cy@client.example"),
+            "{to}"
+        );
+        assert!(m["cc"].to_string().contains("bob@client.example"), "{m:#}");
+        let text = m["text"].as_str().unwrap();
+        let pdf = &m["attachments"][0]["sha256"];
+        if rcpt == &["cy@client.example".to_string()] {
+            assert!(!text.contains("You received"), "{text}");
+            assert_eq!(pdf, &serde_json::json!(v14), "Cy gets the brief as it is");
+        } else {
+            assert!(text.contains("You received v1.3 on"), "{text}");
+            assert!(text.contains("Text revised: Summary"), "{text}");
+            assert_eq!(pdf, &serde_json::json!(sha256(&since_pdf)), "{rcpt:?}");
+        }
+    }
+    // Ann and Bob share one message and one PDF; it opens with what changed, as a redline.
+    let words = pdf_words(&since_pdf);
+    assert!(words.contains("What changed since v1.3"), "{words:.1500}");
+    assert!(
+        words.contains("deleted: pure-play added: specialist"),
+        "{words:.3000}"
+    );
+    let verdicts = conformance(&[since_pdf.as_path()]);
+    for profile in ["ua1", "2a"] {
+        let v = &verdicts[since_pdf.to_str().unwrap()][profile];
+        assert_eq!(v["compliant"], true, "{profile}: {}", v["report"]);
+    }
+    // The sent log: each reader now holds v1.4; Ann and Bob got its variant.
+    let log = sent_log(dir);
+    let last: Vec<&serde_json::Value> = log["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["version_sha256"] == v14 || m["pdf_sha256"] == v14)
+        .collect();
+    assert_eq!(last.len(), 2, "{log:#}");
+    for m in &last {
+        let variant = m["version_sha256"] == v14;
+        assert_eq!(variant, m["pdf_sha256"] != v14);
+    }
+    // A third run sends nothing: everyone holds v1.4.
+    let o = send(dir, &["in"], &server, &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(server.received().len(), 5, "{}", stderr(&o));
 }

@@ -179,7 +179,7 @@ pub struct BuildArgs {
     /// Build only the K-th of N deterministic slices of the inputs (1-based), e.g. 2/8
     #[arg(long, value_name = "K/N", value_parser = parse_shard, help_heading = "Watching and sharding")]
     pub shard: Option<(u32, u32)>,
-    /// Add a section "What changed since …" after the summary, against an earlier version:
+    /// Add a section "What changed since ..." after the summary, against an earlier version:
     /// a doc_version (v1.2: the latest sent with it, else the latest built), a prefix of its
     /// PDF's hash, or a record file (.json)
     #[arg(long, value_name = "VERSION|HASH|FILE", help_heading = "Building")]
@@ -268,6 +268,9 @@ pub struct MailArgs {
     /// SSL_CERT_DIR name another) or to a CA of this file, and name the host of --smtp.
     #[arg(long, value_name = "FILE", help_heading = SENDING)]
     pub smtp_ca: Option<PathBuf>,
+    /// Print who would get which version and which message; write and send nothing
+    #[arg(long, help_heading = SENDING)]
+    pub dry_run: bool,
     /// Send again, with a new Message-ID, briefs the sent log says these recipients already have
     #[arg(long, requires = "send", help_heading = SENDING)]
     pub resend: bool,

@@ -39,14 +39,26 @@ pub struct Sent {
     pub assessment_id: String,
     /// The draft, as the command printed its path.
     pub eml: String,
-    /// SHA-256 of the attached PDF.
+    /// SHA-256 of the attached PDF (the brief, or its variant for these readers: with a
+    /// changes section).
     pub pdf_sha256: String,
+    /// SHA-256 of the brief the readers now hold, when the attached PDF is a variant of it;
+    /// absent, the attached PDF is the brief.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_sha256: Option<String>,
     /// The recipients the server accepted (refused ones are not listed).
     pub recipients: SentTo,
     /// When, RFC 3339 in UTC.
     pub sent_at: String,
     /// The resend counter the Message-ID was derived from (0 for a first sending).
     pub resend: u32,
+}
+
+impl Sent {
+    /// The brief the readers now hold: its hash.
+    pub fn version(&self) -> &str {
+        self.version_sha256.as_deref().unwrap_or(&self.pdf_sha256)
+    }
 }
 
 /// What the sent log knows about one assessment's PDF.
@@ -106,13 +118,14 @@ impl SentLog {
         write_atomic(path, &bytes).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// What was already sent of this assessment's PDF.
+    /// What was already sent of this assessment's brief (by the brief's hash: a variant of
+    /// it sent counts as the brief).
     pub fn history(&self, assessment_id: &str, pdf_sha256: &str) -> History {
         let mut h = History::default();
         for m in self
             .messages
             .iter()
-            .filter(|m| m.assessment_id == assessment_id && m.pdf_sha256 == pdf_sha256)
+            .filter(|m| m.assessment_id == assessment_id && m.version() == pdf_sha256)
         {
             h.served.extend(m.recipients.keys());
             if h.last_sent_at.as_deref() < Some(m.sent_at.as_str()) {
@@ -121,6 +134,18 @@ impl SentLog {
             h.resend = h.resend.max(Some(m.resend));
         }
         h
+    }
+
+    /// The version of this assessment the address last received: the brief's hash, and
+    /// when it was sent.
+    pub fn held(&self, assessment_id: &str, address_key: &str) -> Option<(String, String)> {
+        self.messages
+            .iter()
+            .filter(|m| {
+                m.assessment_id == assessment_id && m.recipients.keys().contains(address_key)
+            })
+            .max_by(|a, b| a.sent_at.cmp(&b.sent_at))
+            .map(|m| (m.version().to_string(), m.sent_at.clone()))
     }
 
     /// Adds one delivery.

@@ -26,6 +26,7 @@
 mod compose;
 mod headers;
 mod log;
+mod readers;
 mod recipients;
 mod send;
 mod session;
@@ -35,7 +36,8 @@ mod tests;
 
 pub(crate) use headers::parse_mailbox;
 pub(crate) use log::{SendingLock, SentLog};
-pub(crate) use send::{deliver, write_draft, DraftOptions};
+pub(crate) use readers::plan;
+pub(crate) use send::{deliver, recipients as recipients_of, write_drafts, DraftOptions};
 pub(crate) use smtp::Relay;
 
 /// Messages above this size (encoded) draw a warning: common gateway limits.

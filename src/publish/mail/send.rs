@@ -39,7 +39,12 @@ pub(crate) struct DraftOptions {
 pub(crate) struct Draft {
     composed: Composed,
     assessment_id: String,
+    /// The PDF this message carries: the brief, or its variant with a changes section.
     pdf_sha256: String,
+    /// The brief's hash: the version its readers hold once it is delivered.
+    version_sha256: String,
+    /// The readers it is delivered to (its headers name the whole distribution).
+    targets: Vec<Address>,
     /// The sender; a draft may have none, a delivery always has one.
     sender: Option<Address>,
     recipients: Recipients,
@@ -60,32 +65,124 @@ pub(crate) struct Delivery {
     pub(crate) no_recipients: bool,
 }
 
-/// Composes the message of one brief (`view`, its PDF at `pdf_path`) and writes it as an
-/// .eml beside the PDF. The error is already reported; `source` names the workbook.
-pub(crate) fn write_draft(
+/// Makes the brief of an assessment with a changes section against an earlier version (its
+/// record): the PDF's bytes, and the changes.
+pub(crate) type Variant<'a> =
+    &'a dyn Fn(
+        &crate::view::record::Record,
+    ) -> Result<(Vec<u8>, crate::view::changes::Changes), String>;
+
+/// Composes the messages of one brief (`view`, its PDF at `pdf_path`), one per version its
+/// readers hold (see [`super::readers`]), and writes each as an .eml beside the PDF: today's
+/// as `<name>.eml`, each other with its PDF as `<name>.since-<hash>.eml` and `.pdf`. The
+/// errors are already reported; `source` names the workbook; `out` holds the archive.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_drafts(
     opts: &DraftOptions,
     log: &SentLog,
     source: &Path,
     view: &EmailView,
     pdf_path: &Path,
     templates: &Templates,
-) -> Result<Draft, ()> {
+    out: &Path,
+    variant: Variant,
+) -> Result<Vec<Draft>, ()> {
     let fail = |what: String| eprintln!("error: {what}");
-    let eml = pdf_path.with_extension("eml");
     let recipients = recipients(opts, view)
         .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?;
-    let sender = opts.from.as_ref();
     let pdf = std::fs::read(pdf_path)
         .map_err(|e| fail(format!("{}: {e}; no draft written", pdf_path.display())))?;
-    let pdf_sha256 = sha256_hex(&pdf);
-    let history = log.history(&view.assessment_id, &pdf_sha256);
+    let version = sha256_hex(&pdf);
+    let plan = super::readers::plan(
+        log,
+        out,
+        &view.assessment_id,
+        &version,
+        &recipients.addresses(),
+    );
+    for n in &plan.notes {
+        eprintln!("{n}");
+    }
+    let mut drafts = Vec::new();
+    let today = Message {
+        view,
+        pdf,
+        version: &version,
+        targets: plan.today,
+        eml: pdf_path.with_extension("eml"),
+    };
+    let d = draft(opts, log, source, today, &recipients, templates)?;
+    if recipients.addresses().is_empty() {
+        eprintln!(
+            "warning: {}: no recipient, so the draft's To: is empty (from {})\n  help: add rows to the workbook's Distribution sheet (name, email, kind), or give --to ADDR",
+            d.eml.display(),
+            source.display()
+        );
+    }
+    drafts.push(d);
+    for (since, targets) in plan.since {
+        let (pdf, changes) = variant(&since.record).map_err(|e| {
+            fail(format!(
+                "{}: the brief with what changed since {} cannot be made ({e}); its readers get no message this run",
+                source.display(),
+                since.record.assessment.doc_version
+            ))
+        })?;
+        let stem = pdf_path.with_extension("");
+        let tag = &since.version_sha256[..12];
+        let variant_pdf = stem.with_extension(format!("since-{tag}.pdf"));
+        write_atomic(&variant_pdf, &pdf).map_err(|e| {
+            fail(format!(
+                "{}: {e}; not written, not sent",
+                variant_pdf.display()
+            ))
+        })?;
+        let mut view = view.clone();
+        view.since = Some(crate::view::email::since(&changes, &since.sent_at));
+        let message = Message {
+            view: &view,
+            pdf,
+            version: &version,
+            targets,
+            eml: stem.with_extension(format!("since-{tag}.eml")),
+        };
+        drafts.push(draft(opts, log, source, message, &recipients, templates)?);
+    }
+    Ok(drafts)
+}
+
+/// One message of a brief: its view, the PDF it carries, the brief's hash, the readers it is
+/// delivered to, and its draft's path.
+struct Message<'a> {
+    view: &'a EmailView,
+    pdf: Vec<u8>,
+    version: &'a str,
+    targets: Vec<Address>,
+    eml: PathBuf,
+}
+
+/// Composes one message (every recipient in its headers, as the distribution has them) and
+/// writes its draft.
+fn draft(
+    opts: &DraftOptions,
+    log: &SentLog,
+    source: &Path,
+    m: Message,
+    recipients: &Recipients,
+    templates: &Templates,
+) -> Result<Draft, ()> {
+    let fail = |what: String| eprintln!("error: {what}");
+    let sender = opts.from.as_ref();
+    let pdf_sha256 = sha256_hex(&m.pdf);
+    let history = log.history(&m.view.assessment_id, m.version);
     let resend = match (opts.resend, history.resend) {
         (true, Some(n)) => n.saturating_add(1),
         (_, n) => n.unwrap_or(0),
     };
-    let id = message_id(&pdf_sha256, &recipients, resend, sender.map(|s| &s.email));
-    let composed = compose_caught(view, pdf, sender, &recipients, templates, &id)
+    let id = message_id(&pdf_sha256, recipients, resend, sender.map(|s| &s.email));
+    let composed = compose_caught(m.view, m.pdf, sender, recipients, templates, &id)
         .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?;
+    let eml = m.eml;
     check_size(&eml, composed.draft.len(), opts.max_size).map_err(fail)?;
     write_atomic(&eml, &composed.draft)
         .map_err(|e| fail(format!("{}: {e}; not written, not sent", eml.display())))?;
@@ -94,19 +191,14 @@ pub(crate) fn write_draft(
         eml.display(),
         composed.draft.len().div_ceil(1024)
     );
-    if recipients.addresses().is_empty() {
-        eprintln!(
-            "warning: {}: no recipient, so the draft's To: is empty (from {})\n  help: add rows to the workbook's Distribution sheet (name, email, kind), or give --to ADDR",
-            eml.display(),
-            source.display()
-        );
-    }
     Ok(Draft {
         composed,
-        assessment_id: view.assessment_id.clone(),
+        assessment_id: m.view.assessment_id.clone(),
         pdf_sha256,
+        version_sha256: m.version.to_string(),
         sender: sender.map(|s| s.email.clone()),
-        recipients,
+        recipients: recipients.clone(),
+        targets: m.targets,
         history,
         resend,
         eml,
@@ -115,7 +207,7 @@ pub(crate) fn write_draft(
 
 /// Who the message goes to: the command line's recipients, else the Distribution sheet. A
 /// command-line address without a name takes the name the Distribution sheet gives it.
-fn recipients(opts: &DraftOptions, view: &EmailView) -> Result<Recipients, String> {
+pub(crate) fn recipients(opts: &DraftOptions, view: &EmailView) -> Result<Recipients, String> {
     if opts.to.is_empty() && opts.cc.is_empty() {
         return Recipients::from_distribution(&view.distribution);
     }
@@ -188,8 +280,7 @@ pub(crate) fn deliver(
     log_path: &Path,
 ) -> Delivery {
     let eml = d.eml.display();
-    let all = d.recipients.addresses();
-    if all.is_empty() {
+    if d.recipients.addresses().is_empty() {
         eprintln!(
             "error: {eml}: no recipient, so nothing was sent\n  help: add rows to the workbook's Distribution sheet (name, email, kind), or give --to ADDR"
         );
@@ -197,6 +288,15 @@ pub(crate) fn deliver(
             complete: false,
             unrecorded: false,
             no_recipients: true,
+        };
+    }
+    let all = &d.targets;
+    if all.is_empty() {
+        // Every reader of this brief gets another of its messages.
+        return Delivery {
+            complete: true,
+            unrecorded: false,
+            no_recipients: false,
         };
     }
     let pending: Vec<&Address> = all
@@ -283,6 +383,7 @@ fn record(d: &Draft, served: &BTreeSet<String>, log: &mut SentLog, log_path: &Pa
         assessment_id: d.assessment_id.clone(),
         eml: eml.to_string(),
         pdf_sha256: d.pdf_sha256.clone(),
+        version_sha256: (d.pdf_sha256 != d.version_sha256).then(|| d.version_sha256.clone()),
         recipients: d.recipients.only(served),
         sent_at: now_rfc3339(),
         resend: d.resend,

@@ -187,6 +187,7 @@ fn sent_log_history() {
         assessment_id: "coreweave".into(),
         eml: "out/coreweave.eml".into(),
         pdf_sha256: "h1".into(),
+        version_sha256: None,
         recipients: SentTo {
             to: to.iter().map(|a| a.to_string()).collect(),
             ..SentTo::default()
