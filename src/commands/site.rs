@@ -115,11 +115,25 @@ pub(super) struct Published {
 /// while the build holds its brief), then writes the pages every assessment shares.
 pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
     let (config, engine) = (p.config, p.engine);
+    // The published versions come from the archive beside the briefs `build` wrote.
+    let published = match config.reuse.first() {
+        Some(briefs) => {
+            let sent = super::setup::sent_versions(briefs).unwrap_or_else(|e| {
+                eprintln!(
+                    "warning: {e}; the versions listed are the archived ones, not the sent ones"
+                );
+                Default::default()
+            });
+            crate::publish::site::history::Published::load(briefs, &sent)
+        }
+        None => Default::default(),
+    };
     let site = Site::new(
         engine.templates(),
         &config.out,
         p.paper,
         p.title.map(str::to_string),
+        published,
     )
     .map_err(|e| Fatal::when("the site's templates", e))?;
     let each = |prepared: &crate::build::prepare::Prepared, pdf: &Path| {
@@ -145,9 +159,10 @@ pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
 
     // The pages depend on the web templates and on the site's name, besides the brief.
     let web = format!(
-        "{}\n{}",
+        "{}\n{}\n{}",
         engine.templates().web_digest(),
-        p.title.unwrap_or("")
+        p.title.unwrap_or(""),
+        site.published_digest()
     );
     let under = Under {
         methodology: config.methodology,

@@ -50,6 +50,54 @@ pub(crate) struct AssessmentPage<'a> {
     pdf: Option<&'a str>,
     /// The assessment's JSON, relative to the page.
     json: String,
+    /// The published versions, oldest first, each with its changes page.
+    versions: Vec<VersionLink>,
+}
+
+/// A published version in an assessment page's list.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct VersionLink {
+    /// `v1.3`.
+    pub(crate) version: String,
+    /// Its date assessed, `June 20, 2026`.
+    pub(crate) date: String,
+    /// Its changes page (from the version before), relative to the assessment's page.
+    pub(crate) changes: Option<String>,
+    /// The version this page shows.
+    pub(crate) current: bool,
+}
+
+/// `<assessment_id>/changes/<from>-<to>.html`: what changed from one published version to
+/// the next.
+#[derive(Serialize)]
+pub(crate) struct ChangesPage {
+    root: &'static str,
+    page: &'static str,
+    site_name: String,
+    tool: String,
+    vendor: String,
+    /// `What changed from v1.2 to v1.3`.
+    title: String,
+    changes: super::changes::BriefChanges,
+    /// The assessment's page, relative to this one.
+    back: &'static str,
+}
+
+/// The changes page of `c`, in the site named `site_name`.
+pub(crate) fn changes_page(c: &super::changes::Changes, site_name: String) -> ChangesPage {
+    ChangesPage {
+        root: "../../",
+        page: "changes",
+        site_name,
+        tool: tool(),
+        vendor: c.to.vendor.clone(),
+        title: format!(
+            "{}: what changed from {} to {}",
+            c.to.vendor, c.from.doc_version, c.to.doc_version
+        ),
+        changes: super::changes::for_brief(c),
+        back: "../index.html",
+    }
 }
 
 /// The page of `brief`, whose assessment is `id`, with its PDF `pdf` beside it, in the site
@@ -59,6 +107,7 @@ pub(crate) fn assessment_page<'a>(
     brief: BriefData<'a>,
     pdf: Option<&'a str>,
     site_name: String,
+    versions: Vec<VersionLink>,
 ) -> AssessmentPage<'a> {
     AssessmentPage {
         root: "../",
@@ -68,6 +117,7 @@ pub(crate) fn assessment_page<'a>(
         brief,
         pdf,
         json: format!("../{id}.json"),
+        versions,
     }
 }
 

@@ -298,3 +298,104 @@ fn the_brief_says_what_changed_since_an_earlier_version_as_a_redline() {
         "{err}"
     );
 }
+
+#[test]
+fn the_web_edition_lists_published_versions_with_changes_pages_and_an_atom_feed() {
+    let tmp = scratch("site-versions");
+    let dir = tmp.path();
+    archived_then_edited(dir);
+    let (code, err) = build(dir, &["in", "--out", "out"]);
+    assert_eq!(code, 0, "{err}");
+    let o = run(&["site", "in"], dir);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let site = dir.join("out/site");
+    let page = std::fs::read_to_string(site.join("coreweave/index.html")).unwrap();
+    assert!(page.contains("Published versions"), "{page:.300}");
+    // minijinja escapes the slash of a value (`changes&#x2f;…`), which a browser reads as `/`.
+    assert!(
+        page.replace("&#x2f;", "/")
+            .contains("href=\"changes/v1.3-v1.4.html\""),
+        "the list links the pair"
+    );
+    assert!(page.contains("<strong>v1.4</strong> (this page)"));
+    let changes = std::fs::read_to_string(site.join("coreweave/changes/v1.3-v1.4.html")).unwrap();
+    assert!(
+        changes.contains("<span class=\"mark\">deleted:</span> <del>pure-play</del>")
+            && changes.contains("<span class=\"mark\">added:</span> <ins>specialist</ins>"),
+        "{changes}"
+    );
+    assert!(changes.contains("1A.1 authority"), "the moved reading");
+    assert!(!changes.contains("<script"), "no JavaScript");
+    // The archive is not published, nor any address.
+    assert!(!site.join(".layerbrief-archive").exists());
+
+    // The feed: Atom (RFC 4287), newest first, each entry with its changes.
+    let check = std::process::Command::new(python())
+        .arg("-c")
+        .arg(
+            r#"
+import sys, xml.etree.ElementTree as ET
+A = '{http://www.w3.org/2005/Atom}'
+feed = ET.parse(sys.argv[1]).getroot()
+assert feed.tag == A + 'feed', feed.tag
+for req in ('id', 'title', 'updated', 'author'):
+    assert feed.find(A + req) is not None, req
+entries = feed.findall(A + 'entry')
+for e in entries:
+    for req in ('id', 'title', 'updated', 'link', 'summary'):
+        assert e.find(A + req) is not None, req
+    assert e.find(A + 'id').text.startswith('urn:sha256:')
+print('|'.join(e.find(A + 'title').text + '>' + e.find(A + 'link').get('href') + '>' + e.find(A + 'summary').text for e in entries))
+"#,
+        )
+        .arg(site.join("feed.xml"))
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let entries = String::from_utf8_lossy(&check.stdout);
+    let entries: Vec<&str> = entries.trim().split('|').collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(
+        entries[0].starts_with("CoreWeave v1.4>coreweave/changes/v1.3-v1.4.html>"),
+        "{entries:?}"
+    );
+    assert!(entries[0].contains("1 reading moved"), "{entries:?}");
+    assert!(
+        entries[1].starts_with("CoreWeave v1.3>coreweave/index.html>"),
+        "{entries:?}"
+    );
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("type=\"application/atom+xml\""),
+        "every page names the feed"
+    );
+
+    // The same inputs, the same site; and every page clean in Chromium.
+    let before = std::fs::read(site.join("coreweave/changes/v1.3-v1.4.html")).unwrap();
+    let o = run(&["site", "in"], dir);
+    assert!(
+        stderr(&o).contains("0 assessment page(s) rendered"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(site.join("coreweave/changes/v1.3-v1.4.html")).unwrap(),
+        before
+    );
+    let pages: Vec<String> = [
+        "index.html",
+        "coreweave/index.html",
+        "coreweave/changes/v1.3-v1.4.html",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let (_shots, report) = crate::site::browse(&site, &pages);
+    for p in &pages {
+        crate::site::assert_clean(&report[p], p);
+    }
+}

@@ -13,6 +13,7 @@
 //! nothing of it.
 
 pub(crate) mod cache;
+pub(crate) mod history;
 mod pages;
 
 use std::path::Path;
@@ -50,6 +51,8 @@ pub(crate) struct Site<'t> {
     paper: Paper,
     /// The name the user gave the site (`--title`), else each page carries its publisher.
     title: Option<String>,
+    /// The published versions of each assessment, from the archive.
+    published: history::Published,
     tally: Mutex<Tally>,
 }
 
@@ -61,6 +64,7 @@ impl<'t> Site<'t> {
         out: &'t Path,
         paper: Paper,
         title: Option<String>,
+        published: history::Published,
     ) -> Result<Self, String> {
         Ok(Self {
             pages: jinja::environment(templates, pages::WEB)?,
@@ -68,6 +72,7 @@ impl<'t> Site<'t> {
             out,
             paper,
             title,
+            published,
             tally: Mutex::new(Tally::default()),
         })
     }
@@ -80,7 +85,8 @@ impl<'t> Site<'t> {
             .title
             .clone()
             .unwrap_or_else(|| s.assessment.meta.publisher.clone());
-        let files = pages::assessment(&self.pages, s, pdf.as_deref(), self.paper, name)?;
+        let published = self.published.of(&s.assessment.meta.assessment_id);
+        let files = pages::assessment(&self.pages, s, pdf.as_deref(), self.paper, name, published)?;
         let mut written = Vec::new();
         for (rel, bytes) in files {
             let stamp = self.write(&rel, &bytes)?;
@@ -102,11 +108,22 @@ impl<'t> Site<'t> {
         let head = portfolio.head(&excluded, self.paper, self.title.as_deref());
         let mut files = pages::assets(self.templates);
         let name = head.name.clone();
+        let ids: Vec<(String, String)> = portfolio
+            .rows
+            .iter()
+            .map(|r| (r.row.assessment_id.clone(), r.row.vendor.clone()))
+            .collect();
+        files.push(("feed.xml".into(), pages::feed(&self.published, &ids, &name)));
         files.extend(pages::shared(&self.pages, portfolio.page(&head), name)?);
         for (rel, bytes) in files {
             self.write(&rel, &bytes)?;
         }
         Ok(())
+    }
+
+    /// A digest of the published versions the pages show.
+    pub(crate) fn published_digest(&self) -> String {
+        self.published.digest()
     }
 
     /// The site's folder.

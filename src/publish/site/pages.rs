@@ -7,13 +7,17 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
+use super::history::{changes_href, Published};
+use crate::build::archive::Archived;
+use crate::model::date_long;
 use crate::render::jinja::Templated;
 use crate::render::{embedded_fonts, Templates, FONT_LICENSE};
 use crate::score::Scored;
 use crate::view::brief::brief;
+use crate::view::changes::{changes, for_brief};
 use crate::view::portfolio::PageData;
 use crate::view::record::{record, schema_json, to_json};
-use crate::view::web::{assessment_page, index_page, methodology_page};
+use crate::view::web::{assessment_page, changes_page, index_page, methodology_page, VersionLink};
 use crate::view::Paper;
 
 /// The folder of the web templates inside the template set.
@@ -49,16 +53,108 @@ pub(super) fn assessment(
     pdf: Option<&str>,
     paper: Paper,
     site_name: String,
+    published: &[Archived],
 ) -> Result<Vec<File>, String> {
     let id = &s.assessment.meta.assessment_id;
-    let ctx = assessment_page(id, brief(s, paper, false), pdf, site_name);
-    Ok(vec![
-        (
-            PathBuf::from(id).join("index.html"),
-            page(pages, "assessment.html.j2", &ctx)?,
-        ),
-        (PathBuf::from(format!("{id}.json")), to_json(&record(s))),
-    ])
+    let links: Vec<VersionLink> = published
+        .iter()
+        .enumerate()
+        .map(|(i, v)| VersionLink {
+            version: v.record.assessment.doc_version.clone(),
+            date: date_long(v.record.assessment.date_assessed),
+            changes: (i > 0).then(|| changes_href(&published[i - 1], v)),
+            current: v.record.assessment.doc_version == s.assessment.meta.doc_version,
+        })
+        .collect();
+    let mut files = Vec::new();
+    for pair in published.windows(2) {
+        let c = changes(&pair[0].record, &pair[1].record);
+        files.push((
+            PathBuf::from(id).join(changes_href(&pair[0], &pair[1])),
+            page(
+                pages,
+                "changes.html.j2",
+                &changes_page(&c, site_name.clone()),
+            )?,
+        ));
+    }
+    let ctx = assessment_page(id, brief(s, paper, false), pdf, site_name, links);
+    files.push((
+        PathBuf::from(id).join("index.html"),
+        page(pages, "assessment.html.j2", &ctx)?,
+    ));
+    files.push((PathBuf::from(format!("{id}.json")), to_json(&record(s))));
+    Ok(files)
+}
+
+/// The Atom feed (RFC 4287) of the published versions of the assessments on the site
+/// (`ids`, each with its vendor), newest first, each with what changed since the one before.
+pub(super) fn feed(published: &Published, ids: &[(String, String)], site_name: &str) -> Vec<u8> {
+    let esc = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let mut entries: Vec<(String, String)> = Vec::new();
+    for (id, vendor) in ids {
+        let versions = published.of(id);
+        for (i, v) in versions.iter().enumerate() {
+            let a = &v.record.assessment;
+            let updated = format!("{}T00:00:00Z", a.date_assessed);
+            let (href, summary) = match i {
+                0 => (
+                    format!("{id}/index.html"),
+                    "The first published version.".to_string(),
+                ),
+                _ => {
+                    let c = changes(&versions[i - 1].record, &v.record);
+                    let b = for_brief(&c);
+                    let mut lines = vec![b.intro];
+                    lines.extend(b.readings.iter().map(|r| {
+                        format!(
+                            "{} {}: {} → {} ({}).",
+                            r.layer, r.what, r.from, r.to, r.rule
+                        )
+                    }));
+                    (
+                        format!("{id}/{}", changes_href(&versions[i - 1], v)),
+                        lines.join(" "),
+                    )
+                }
+            };
+            let xml = format!(
+                "  <entry>\n    <id>urn:sha256:{}</id>\n    <title>{} {}</title>\n    <updated>{updated}</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
+                v.sha256,
+                esc(vendor),
+                esc(&a.doc_version),
+                esc(&href),
+                esc(&summary)
+            );
+            entries.push((format!("{updated} {id} {:04}", i), xml));
+        }
+    }
+    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    let updated = entries
+        .first()
+        .map(|(k, _)| k[..20].to_string())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let name = if site_name.is_empty() {
+        "Vendor portfolio"
+    } else {
+        site_name
+    };
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <id>urn:sha256:{}</id>\n  <title>{}: published assessments</title>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n  <link rel=\"alternate\" type=\"text/html\" href=\"index.html\"/>\n  <generator>layerbrief</generator>\n",
+        crate::build::manifest::sha256_hex(name.as_bytes()),
+        esc(name),
+        esc(name)
+    );
+    for (_, e) in entries {
+        out.push_str(&e);
+    }
+    out.push_str("</feed>\n");
+    out.into_bytes()
 }
 
 /// The pages every assessment shares: the index of `portfolio`, the methodology, the schema,
