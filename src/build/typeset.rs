@@ -284,11 +284,15 @@ impl<T> Worker<'_, T> {
         for w in &prepared.warnings {
             log.push_str(&format!("{w}\n"));
         }
+        let extras = render::Extras {
+            changes,
+            stamp: None,
+        };
         let doc = match render::render_with(
             self.engine,
             &prepared.scored,
             &self.config.render,
-            changes,
+            &extras,
         ) {
             Ok(doc) => doc,
             Err(e) => {

@@ -43,7 +43,7 @@ pub(super) fn run(args: ExportArgs) -> Result<Outcome, Fatal> {
     }
     write(
         "data.json",
-        &brief_json(&p.scored, opts.paper, opts.draft, None),
+        &brief_json(&p.scored, opts.paper, opts.draft, &Default::default()),
     )?;
     for (name, bytes) in reading.fonts.files() {
         write(&format!("fonts/{name}"), bytes.as_slice())?;

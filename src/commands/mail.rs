@@ -70,6 +70,7 @@ impl Settings {
                 from,
                 resend: args.resend,
                 max_size: args.max_size,
+                stamp: args.stamp,
             },
             relay,
         })
@@ -164,11 +165,20 @@ struct Context<'a> {
 impl Context<'_> {
     /// The brief of `source` with a changes section against `old`, the version a reader
     /// holds: the PDF's bytes, and the changes.
-    fn variant(&self, source: &Path, old: &Record) -> Result<(Vec<u8>, Changes), String> {
+    fn variant(
+        &self,
+        source: &Path,
+        old: Option<&Record>,
+        stamp: Option<String>,
+    ) -> Result<(Vec<u8>, Option<Changes>), String> {
         let p =
             prepare(source, self.under).map_err(|_| "the workbook no longer reads".to_string())?;
-        let c = changes(old, &record(&p.scored));
-        let doc = crate::render::render_with(self.engine, &p.scored, self.render, Some(&c))
+        let c = old.map(|old| changes(old, &record(&p.scored)));
+        let extras = crate::render::Extras {
+            changes: c.as_ref(),
+            stamp,
+        };
+        let doc = crate::render::render_with(self.engine, &p.scored, self.render, &extras)
             .map_err(|e| e.to_string())?;
         Ok((doc.pdf, c))
     }
@@ -198,7 +208,8 @@ fn drafts_and_deliveries(
             continue;
         };
         let source = r.source.clone();
-        let variant = |old: &Record| ctx.variant(&source, old);
+        let variant =
+            |old: Option<&Record>, stamp: Option<String>| ctx.variant(&source, old, stamp);
         let Ok(drafts) = mail::write_drafts(
             &settings.drafts,
             log,

@@ -19,6 +19,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::score::Scored;
+pub(crate) use crate::view::brief::Extras;
 pub use crate::view::Paper;
 pub(crate) use assets::{embedded_fonts, FONT_LICENSE};
 use diagnostics::{format_all, format_diagnostic};
@@ -85,17 +86,17 @@ pub fn render(
     scored: &Scored,
     opts: &RenderOptions,
 ) -> Result<Rendered, RenderError> {
-    render_with(engine, scored, opts, None)
+    render_with(engine, scored, opts, &Extras::default())
 }
 
-/// [`render`], with a changes section against an earlier version.
+/// [`render`], with a changes section against an earlier version or a reader's stamp.
 pub(crate) fn render_with(
     engine: &Engine,
     scored: &Scored,
     opts: &RenderOptions,
-    changes: Option<&crate::view::changes::Changes>,
+    extras: &Extras,
 ) -> Result<Rendered, RenderError> {
-    let typeset = typeset_with(engine, scored, opts, changes)?;
+    let typeset = typeset_with(engine, scored, opts, extras)?;
     let pdf = export(engine, &typeset, opts)?;
     Ok(Rendered {
         pdf,
@@ -142,21 +143,21 @@ pub fn typeset(
     scored: &Scored,
     opts: &RenderOptions,
 ) -> Result<Typeset, RenderError> {
-    typeset_with(engine, scored, opts, None)
+    typeset_with(engine, scored, opts, &Extras::default())
 }
 
 fn typeset_with(
     engine: &Engine,
     scored: &Scored,
     opts: &RenderOptions,
-    changes: Option<&crate::view::changes::Changes>,
+    extras: &Extras,
 ) -> Result<Typeset, RenderError> {
     let meta = &scored.assessment.meta;
     compile(
         engine,
         world::MAIN_PATH,
         Bytes::new(crate::view::brief::brief_json(
-            scored, opts.paper, opts.draft, changes,
+            scored, opts.paper, opts.draft, extras,
         )),
         datetime(meta.date_assessed)?,
         format!("layerbrief:{}:{}", meta.assessment_id, meta.doc_version),

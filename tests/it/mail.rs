@@ -874,8 +874,91 @@ fn each_reader_is_told_what_changed_since_the_version_they_received() {
         let variant = m["version_sha256"] == v14;
         assert_eq!(variant, m["pdf_sha256"] != v14);
     }
-    // A third run sends nothing: everyone holds v1.4.
-    let o = send(dir, &["in"], &server, &[]);
+    // A third run sends nothing: everyone holds v1.4, with stamps or without.
+    for extra in [&["--stamp"][..], &[][..]] {
+        let o = send(dir, &["in"], &server, extra);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(server.received().len(), 5, "{extra:?}: {}", stderr(&o));
+    }
+}
+
+#[test]
+fn stamped_copies_name_their_reader_and_are_sent_once() {
+    let tmp = scratch("stamped");
+    let dir = tmp.path();
+    let server = smtpd(dir, "mail", &[]);
+    let ann = ("Ann Reader", "ann@client.example", "to");
+    let bob = ("", "bob@client.example", "cc");
+    with_distribution(&[ann, bob]).write_xlsx(&dir.join("in/coreweave.xlsx"));
+    let (code, err) = build(dir, &["in"]);
+    assert_eq!(code, 0, "{err}");
+    let brief = sha256(&dir.join("out/coreweave.pdf"));
+    let o = send(dir, &["in"], &server, &["--stamp"]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(server.received().len(), 5, "{}", stderr(&o));
+    assert_eq!(
+        sha256(&dir.join("out/coreweave.pdf")),
+        brief,
+        "the brief is left as it was"
+    );
+    let received = server.received();
+    assert_eq!(received.len(), 2);
+    let copies: Vec<PathBuf> = file_names(&dir.join("out"))
+        .into_iter()
+        .filter(|n| n.starts_with("coreweave.for-") && n.ends_with(".pdf"))
+        .map(|n| dir.join("out").join(n))
+        .collect();
+    assert_eq!(copies.len(), 2, "one copy per reader");
+    for c in &copies {
+        let name = c.file_name().unwrap().to_string_lossy().to_string();
+        assert!(
+            !name.contains('@') && !name.contains("ann") && !name.contains("bob"),
+            "{name}"
+        );
+    }
+    for (rcpt, msg) in &received {
+        let m = inspect(msg);
+        let pdf = m["attachments"][0]["sha256"].as_str().unwrap().to_string();
+        let copy = copies
+            .iter()
+            .find(|c| sha256(c) == pdf)
+            .expect("a copy of its own");
+        let words = pdf_words(copy);
+        let who = if rcpt[0] == "ann@client.example" {
+            "Prepared for Ann Reader <ann@client.example>"
+        } else {
+            "Prepared for bob@client.example"
+        };
+        assert!(words.contains(who), "{rcpt:?}: {words:.300}");
+        let pages: usize = tool_ok("pdfinfo", &[copy.to_str().unwrap()])
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:"))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            words.matches("Prepared for").count(),
+            pages,
+            "on every page"
+        );
+        let info = tool_ok("pdfinfo", &[copy.to_str().unwrap()]);
+        assert!(info.contains(who), "in the metadata: {info}");
+    }
+    let verdicts = conformance(&[copies[0].as_path()]);
+    for profile in ["ua1", "2a"] {
+        let v = &verdicts[copies[0].to_str().unwrap()][profile];
+        assert_eq!(v["compliant"], true, "{profile}: {}", v["report"]);
+    }
+    // The sent log: both hold the brief; what was delivered is each copy.
+    let log = sent_log(dir);
+    for m in log["messages"].as_array().unwrap() {
+        assert_eq!(m["version_sha256"], brief, "{m:#}");
+        assert_ne!(m["pdf_sha256"], brief, "{m:#}");
+    }
+    // Sent once: again, stamped or not, nothing is sent.
+    for extra in [&["--stamp"][..], &[][..]] {
+        let o = send(dir, &["in"], &server, extra);
+        assert!(o.status.success(), "{}", stderr(&o));
+        assert_eq!(server.received().len(), 2, "{extra:?}: {}", stderr(&o));
+    }
 }

@@ -268,6 +268,10 @@ pub struct MailArgs {
     /// SSL_CERT_DIR name another) or to a CA of this file, and name the host of --smtp.
     #[arg(long, value_name = "FILE", help_heading = SENDING)]
     pub smtp_ca: Option<PathBuf>,
+    /// Give each reader a copy of the brief stamped with their name, address and the sending
+    /// date in every page's footer and its metadata (beside the brief, never over it)
+    #[arg(long, help_heading = SENDING)]
+    pub stamp: bool,
     /// Print who would get which version and which message; write and send nothing
     #[arg(long, help_heading = SENDING)]
     pub dry_run: bool,

@@ -33,6 +33,8 @@ pub(crate) struct DraftOptions {
     pub(crate) from: Option<Mailbox>,
     pub(crate) resend: bool,
     pub(crate) max_size: u64,
+    /// A copy of the brief stamped for each reader (`--stamp`).
+    pub(crate) stamp: bool,
 }
 
 /// A message written as an .eml draft, ready to send.
@@ -65,12 +67,13 @@ pub(crate) struct Delivery {
     pub(crate) no_recipients: bool,
 }
 
-/// Makes the brief of an assessment with a changes section against an earlier version (its
-/// record): the PDF's bytes, and the changes.
+/// Makes a copy of the brief of an assessment: with a changes section against an earlier
+/// version (its record), stamped for a reader, or both. The PDF's bytes, and the changes.
 pub(crate) type Variant<'a> =
     &'a dyn Fn(
-        &crate::view::record::Record,
-    ) -> Result<(Vec<u8>, crate::view::changes::Changes), String>;
+        Option<&crate::view::record::Record>,
+        Option<String>,
+    ) -> Result<(Vec<u8>, Option<crate::view::changes::Changes>), String>;
 
 /// Composes the messages of one brief (`view`, its PDF at `pdf_path`), one per version its
 /// readers hold (see [`super::readers`]), and writes each as an .eml beside the PDF: today's
@@ -104,11 +107,16 @@ pub(crate) fn write_drafts(
         eprintln!("{n}");
     }
     let mut drafts = Vec::new();
+    // With stamps, every reader gets a copy of their own; today's draft is for review only.
+    let (today_targets, stamped) = match opts.stamp {
+        true => (Vec::new(), plan.today),
+        false => (plan.today, Vec::new()),
+    };
     let today = Message {
         view,
         pdf,
         version: &version,
-        targets: plan.today,
+        targets: today_targets,
         eml: pdf_path.with_extension("eml"),
     };
     let d = draft(opts, log, source, today, &recipients, templates)?;
@@ -120,8 +128,32 @@ pub(crate) fn write_drafts(
         );
     }
     drafts.push(d);
+    if opts.stamp {
+        let mut readers: Vec<(Option<&super::readers::Since>, Address)> =
+            stamped.into_iter().map(|a| (None, a)).collect();
+        for (since, targets) in &plan.since {
+            readers.extend(targets.iter().map(|a| (Some(since), a.clone())));
+        }
+        let served = log.history(&view.assessment_id, &version).served;
+        for (since, reader) in readers {
+            if !opts.resend && served.contains(&address_key(&reader)) {
+                continue;
+            }
+            drafts.push(stamped_draft(
+                opts,
+                log,
+                source,
+                view,
+                pdf_path,
+                templates,
+                variant,
+                (&version, since, reader, &recipients),
+            )?);
+        }
+        return Ok(drafts);
+    }
     for (since, targets) in plan.since {
-        let (pdf, changes) = variant(&since.record).map_err(|e| {
+        let (pdf, changes) = variant(Some(&since.record), None).map_err(|e| {
             fail(format!(
                 "{}: the brief with what changed since {} cannot be made ({e}); its readers get no message this run",
                 source.display(),
@@ -138,7 +170,7 @@ pub(crate) fn write_drafts(
             ))
         })?;
         let mut view = view.clone();
-        view.since = Some(crate::view::email::since(&changes, &since.sent_at));
+        view.since = changes.map(|c| crate::view::email::since(&c, &since.sent_at));
         let message = Message {
             view: &view,
             pdf,
@@ -149,6 +181,58 @@ pub(crate) fn write_drafts(
         drafts.push(draft(opts, log, source, message, &recipients, templates)?);
     }
     Ok(drafts)
+}
+
+/// The copy of a brief stamped for one reader ("Prepared for NAME <address> · DATE" in every
+/// page's footer and in its metadata), with the changes since the version they hold if any,
+/// written beside the brief as `<name>.for-<hash of the address>.pdf` and `.eml`: never over
+/// the brief, and no address in a file name.
+#[allow(clippy::too_many_arguments)]
+fn stamped_draft(
+    opts: &DraftOptions,
+    log: &SentLog,
+    source: &Path,
+    view: &EmailView,
+    pdf_path: &Path,
+    templates: &Templates,
+    variant: Variant,
+    (version, since, reader, recipients): (
+        &str,
+        Option<&super::readers::Since>,
+        Address,
+        &Recipients,
+    ),
+) -> Result<Draft, ()> {
+    let fail = |what: String| eprintln!("error: {what}");
+    let who = match recipients.name_of(&reader) {
+        Some(name) => format!("{name} <{reader}>"),
+        None => reader.to_string(),
+    };
+    let today = crate::model::date_long(chrono::Local::now().date_naive());
+    let stamp = format!("Prepared for {who} · {today}");
+    let (pdf, changes) = variant(since.map(|s| &s.record), Some(stamp)).map_err(|e| {
+        fail(format!(
+            "{}: the copy stamped for {reader} cannot be made ({e}); it is not sent this run",
+            source.display()
+        ))
+    })?;
+    let tag = &sha256_hex(address_key(&reader).as_bytes())[..10];
+    let stem = pdf_path.with_extension("");
+    let copy = stem.with_extension(format!("for-{tag}.pdf"));
+    write_atomic(&copy, &pdf)
+        .map_err(|e| fail(format!("{}: {e}; not written, not sent", copy.display())))?;
+    let mut view = view.clone();
+    if let (Some(since), Some(c)) = (since, &changes) {
+        view.since = Some(crate::view::email::since(c, &since.sent_at));
+    }
+    let message = Message {
+        view: &view,
+        pdf,
+        version,
+        targets: vec![reader],
+        eml: stem.with_extension(format!("for-{tag}.eml")),
+    };
+    draft(opts, log, source, message, recipients, templates)
 }
 
 /// One message of a brief: its view, the PDF it carries, the brief's hash, the readers it is

@@ -40,6 +40,9 @@ pub(crate) struct BriefData<'a> {
     page: PageData,
     /// The changes section: what changed since an earlier version (`build --changes-since`).
     changes: Option<super::changes::BriefChanges>,
+    /// The reader a copy was prepared for (`mail --stamp`): `Prepared for Pat Client
+    /// <pat@client.example> · December 5, 2026`, in every page's footer and the metadata.
+    stamp: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -134,18 +137,23 @@ pub(crate) fn brief(s: &Scored, paper: Paper, draft: bool) -> BriefData<'_> {
         vocab: labels::vocabulary(),
         page: PageData { paper },
         changes: None,
+        stamp: None,
     }
 }
 
+/// What a copy of a brief may carry besides the assessment: a changes section against an
+/// earlier version, and the reader it was prepared for.
+#[derive(Debug, Default)]
+pub(crate) struct Extras<'a> {
+    pub(crate) changes: Option<&'a super::changes::Changes>,
+    pub(crate) stamp: Option<String>,
+}
+
 /// The JSON a template reads as `/data.json`.
-pub(crate) fn brief_json(
-    s: &Scored,
-    paper: Paper,
-    draft: bool,
-    changes: Option<&super::changes::Changes>,
-) -> Vec<u8> {
+pub(crate) fn brief_json(s: &Scored, paper: Paper, draft: bool, extras: &Extras) -> Vec<u8> {
     let mut data = brief(s, paper, draft);
-    data.changes = changes.map(super::changes::for_brief);
+    data.changes = extras.changes.map(super::changes::for_brief);
+    data.stamp = extras.stamp.clone();
     // Serialising plain structs of strings and numbers cannot fail.
     serde_json::to_vec_pretty(&data).unwrap_or_default()
 }
