@@ -259,8 +259,15 @@ impl Paint {
             let text = s.text.replace('\n', " ");
             match s.kind {
                 SegmentKind::Same => out.push_str(&context(&text, i == 0, i == last)),
-                SegmentKind::Deleted => out.push_str(&self.deleted(text.trim_end())),
-                SegmentKind::Inserted => out.push_str(&self.inserted(text.trim_end())),
+                SegmentKind::Deleted | SegmentKind::Inserted => {
+                    if text.starts_with(char::is_whitespace) {
+                        out.push(' ');
+                    }
+                    out.push_str(&match s.kind {
+                        SegmentKind::Deleted => self.deleted(text.trim()),
+                        _ => self.inserted(text.trim()),
+                    });
+                }
             }
             if s.kind != SegmentKind::Same && text.ends_with(char::is_whitespace) {
                 out.push(' ');
