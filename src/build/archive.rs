@@ -108,18 +108,40 @@ pub(crate) fn list(out: &Path, id: &str) -> (Vec<Archived>, Vec<String>) {
 /// Removes the records of `id` beyond the newest `keep` (at least one: the newest) that are
 /// not in `sent` (the PDF hashes the sent log holds); the records removed.
 pub(crate) fn prune(out: &Path, id: &str, keep: usize, sent: &BTreeSet<String>) -> Vec<PathBuf> {
-    let (versions, _) = list(out, id);
-    let mut removed = Vec::new();
-    for v in versions
+    // By name and time only: a build over a thousand unchanged assessments reads no record.
+    let mut records: Vec<(SystemTime, String, PathBuf)> = record_files(out, id)
         .into_iter()
-        .filter(|v| !sent.contains(&v.sha256))
-        .skip(keep.max(1))
-    {
-        if std::fs::remove_file(&v.path).is_ok() {
-            removed.push(v.path);
+        .filter(|(sha, _)| !sent.contains(sha))
+        .map(|(sha, path)| {
+            let time = std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .unwrap_or(SystemTime::UNIX_EPOCH);
+            (time, sha, path)
+        })
+        .collect();
+    records.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let mut removed = Vec::new();
+    for (_, _, path) in records.into_iter().skip(keep.max(1)) {
+        if std::fs::remove_file(&path).is_ok() {
+            removed.push(path);
         }
     }
     removed
+}
+
+/// The record files of `id`: each PDF hash with its file (`<64 hex>.json`), unread.
+fn record_files(out: &Path, id: &str) -> Vec<(String, PathBuf)> {
+    std::fs::read_dir(folder(out, id))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let sha = name.strip_suffix(".json")?;
+            (sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| (sha.to_string(), e.path()))
+        })
+        .collect()
 }
 
 /// The version of `id` that `spec` names: a doc_version (`v1.2`: the latest sent with it,
@@ -250,8 +272,26 @@ mod tests {
         );
         assert!(
             prune(out, "acme", 0, &BTreeSet::new()).is_empty(),
-            "only readable records are pruned"
+            "the newest record is always kept"
         );
+        // Three more, oldest first; the oldest was sent. Keeping one: the sent one and the
+        // newest stay.
+        let names: Vec<String> = ["b", "c", "d"].iter().map(|c| c.repeat(64)).collect();
+        for n in &names {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            std::fs::write(dir.join(format!("{n}.json")), b"{}").unwrap();
+        }
+        let sent: BTreeSet<String> = [names[0].clone()].into();
+        let removed = prune(out, "acme", 1, &sent);
+        let mut gone: Vec<String> = removed
+            .iter()
+            .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+            .collect();
+        gone.sort();
+        assert_eq!(gone, ["a".repeat(64), "c".repeat(64)]);
+        assert!(dir.join(format!("{}.json", names[0])).exists());
+        assert!(dir.join(format!("{}.json", names[2])).exists());
+        assert!(dir.join("notes.txt").exists(), "only records are pruned");
         let err = find(out, "acme", "v1.2", &Default::default()).unwrap_err();
         assert!(err.contains("holds no version of acme"), "{err}");
     }
