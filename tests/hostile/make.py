@@ -316,6 +316,17 @@ while i >= 0:
 with open(path, "wb") as f:
     f.write(data)
 
+# 22. Case 4 behind one byte: a zip reader finds the archive from its end, wherever it
+#     starts, and so does the spreadsheet reader; the pre-scan went by the first bytes, took
+#     the file for no zip and checked nothing, and the reader reserved room for a trillion
+#     strings (found by fuzzing: the process aborted).
+path = case("zip-prefix", "zip-prefix.xlsx",
+            ["the shared-string table claims 999999999999 strings", "--max-shared-strings"])
+with open(os.path.join(HERE, "shared-string-count", "shared-string-count.xlsx"), "rb") as f:
+    data = f.read()
+with open(path, "wb") as f:
+    f.write(b"\0" + data)
+
 # Cases found by fuzzing and committed as found, not written here:
 # - xls-sector-loop (minimized): an .xls whose directory's sector chain loops; the reader
 #   grew a buffer until the process aborted.
