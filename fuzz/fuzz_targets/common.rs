@@ -5,7 +5,7 @@
 //! libfuzzer-sys installs a panic hook that aborts, so a panic caught by `catch_unwind`
 //! would end the run. This hook sits in front of it: a panic while
 //! `layerbrief::load::panic_is_expected()` is printed once per source location, with a
-//! backtrace, and its input is saved as `artifacts/<target>/swallowed-<location>`; the run
+//! backtrace, and its input is saved as `fuzz/artifacts/<target>/swallowed-<location>`; the run
 //! goes on. Any other panic reaches libFuzzer's hook and is a crash. With `FUZZ_STRICT=1`
 //! every panic is a crash.
 
@@ -91,7 +91,9 @@ pub fn install(target: &'static str) {
                 .chars()
                 .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
                 .collect();
-            let dir = format!("artifacts/{target}");
+            // Beside libFuzzer's own artifacts (`fuzz/artifacts/<target>/`, not committed),
+            // whatever folder the run started in.
+            let dir = format!("{}/artifacts/{target}", env!("CARGO_MANIFEST_DIR"));
             let file = format!("{dir}/swallowed-{name}");
             let _ = std::fs::create_dir_all(&dir);
             INPUT.with(|i| {

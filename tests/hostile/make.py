@@ -316,6 +316,27 @@ while i >= 0:
 with open(path, "wb") as f:
     f.write(data)
 
+# 22. Case 4 behind one byte: a zip reader finds the archive from its end, wherever it
+#     starts, and so does the spreadsheet reader; the pre-scan went by the first bytes, took
+#     the file for no zip and checked nothing, and the reader reserved room for a trillion
+#     strings (found by fuzzing: the process aborted).
+path = case("zip-prefix", "zip-prefix.xlsx",
+            ["the shared-string table claims 999999999999 strings", "--max-shared-strings"])
+with open(os.path.join(HERE, "shared-string-count", "shared-string-count.xlsx"), "rb") as f:
+    data = f.read()
+with open(path, "wb") as f:
+    f.write(b"\0" + data)
+
+# 23, 24. The two panics of calamine's .xlsb reader, reported upstream from
+#     fuzz/regressions/ (see REPORT.md there): a sheet whose relationship id is not listed,
+#     and a shared-string cell past the table. The reader's panic is caught and the file
+#     reported as damaged.
+for name, source in [("xlsb-sheet-relationship", "calamine-xlsb-mod-312.xlsb"),
+                     ("xlsb-shared-string-index", "calamine-xlsb-cells-reader-151.xlsb")]:
+    path = case(name, name + ".xlsb",
+                ["the file is damaged and could not be read as a workbook"])
+    shutil.copyfile(os.path.join(ROOT, "fuzz", "regressions", source), path)
+
 # Cases found by fuzzing and committed as found, not written here:
 # - xls-sector-loop (minimized): an .xls whose directory's sector chain loops; the reader
 #   grew a buffer until the process aborted.

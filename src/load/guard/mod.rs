@@ -25,14 +25,17 @@ mod zip;
 use super::Limits;
 
 /// Checks `bytes` against `limits`; the reason when the file must not be read.
+///
+/// The reader tries each format on the whole file in turn: a compound file (.xls), then a
+/// zip archive, which a zip reader finds from the end of the file, wherever it starts. So
+/// the zip scan runs on every file, not only on one that starts with a zip header: a byte
+/// before the archive would otherwise hide every claim in it from this scan, never from
+/// the reader. It finds no archive in a file that is none, and passes it on.
 pub(in crate::load) fn check(bytes: &[u8], limits: &Limits) -> Result<(), String> {
-    if bytes.starts_with(b"PK\x03\x04") {
-        zip::check_zip(bytes, limits)
-    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
-        xls::check_xls(bytes, limits)
-    } else {
-        Ok(())
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        xls::check_xls(bytes, limits)?;
     }
+    zip::check_zip(bytes, limits)
 }
 
 #[cfg(test)]
@@ -41,6 +44,40 @@ mod tests {
         check_xlsb_part, is_xlsb_record_part, is_xlsb_worksheet, xlsb_records, xlsb_sheet_names,
     };
     use super::xlsx::{reversed_range, valid_ref};
+    use crate::load::Limits;
+
+    /// A zip of `parts`, stored.
+    fn zip_of(parts: &[(&str, &str)]) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = ::zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = ::zip::write::SimpleFileOptions::default()
+            .compression_method(::zip::CompressionMethod::Stored);
+        for (name, text) in parts {
+            w.start_file(*name, stored).unwrap();
+            w.write_all(text.as_bytes()).unwrap();
+        }
+        w.finish().unwrap().into_inner()
+    }
+
+    /// Found by fuzzing: one byte before the archive hid the file from the scan (it went
+    /// by the first bytes), while the reader found the archive and reserved room for the
+    /// trillion strings claimed; the process aborted.
+    #[test]
+    fn a_zip_is_scanned_wherever_it_starts() {
+        let sst = r#"<sst uniqueCount="999999999999"><si><t>a</t></si></sst>"#;
+        let book = zip_of(&[
+            ("xl/workbook.xml", "<workbook/>"),
+            ("xl/sharedStrings.xml", sst),
+        ]);
+        let limits = Limits::default();
+        for prefix in [&b""[..], b"\0", b"MZ, or anything before the archive"] {
+            let bytes = [prefix, &book[..]].concat();
+            let e = super::check(&bytes, &limits).unwrap_err();
+            assert!(e.contains("claims 999999999999 strings"), "{e}");
+        }
+        // No archive and no compound file: nothing to scan; the reader reports it.
+        assert!(super::check(b"hello, world", &limits).is_ok());
+    }
 
     #[test]
     fn refs() {
