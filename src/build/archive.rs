@@ -29,7 +29,6 @@ pub(crate) struct Archived {
     pub(crate) record: Record,
     /// When it was archived (its file's time).
     pub(crate) archived: SystemTime,
-    pub(crate) path: PathBuf,
 }
 
 /// The folder of an assessment's records.
@@ -93,7 +92,6 @@ pub(crate) fn list(out: &Path, id: &str) -> (Vec<Archived>, Vec<String>) {
                     .metadata()
                     .and_then(|m| m.modified())
                     .unwrap_or(SystemTime::UNIX_EPOCH),
-                path,
             }),
             Err(why) => problems.push(format!(
                 "warning: {}: not a readable record ({why}); skipped",
