@@ -128,7 +128,7 @@ pub(crate) fn prune(out: &Path, id: &str, keep: usize, sent: &BTreeSet<String>) 
 }
 
 /// The record files of `id`: each PDF hash with its file (`<64 hex>.json`), unread.
-fn record_files(out: &Path, id: &str) -> Vec<(String, PathBuf)> {
+pub(crate) fn record_files(out: &Path, id: &str) -> Vec<(String, PathBuf)> {
     std::fs::read_dir(folder(out, id))
         .into_iter()
         .flatten()

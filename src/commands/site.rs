@@ -124,7 +124,7 @@ pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
                 );
                 Default::default()
             });
-            crate::publish::site::history::Published::load(briefs, &sent)
+            crate::publish::site::history::Published::load(briefs, sent)
         }
         None => Default::default(),
     };
@@ -186,7 +186,7 @@ pub(super) fn publish(p: &Publication) -> Result<Published, Fatal> {
     if config.shard.is_none() {
         let portfolio =
             portfolio::assemble(rows, excluded, config.methodology, None, SortBy::Vendor);
-        site.shared(&portfolio)
+        site.shared(&portfolio, after.feed())
             .map_err(|e| Fatal::when("the site cannot be written", e))?;
     }
     if let Err(e) = after.save(&before, &config.out, config.shard) {

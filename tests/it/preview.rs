@@ -19,8 +19,9 @@ impl Drop for Running {
         let _ = Command::new("kill")
             .args(["-TERM", &self.0.id().to_string()])
             .status();
+        // It removes its scratch folder before it exits; a loaded machine may take a while.
         let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
+        while start.elapsed() < Duration::from_secs(20) {
             if let Ok(Some(_)) = self.0.try_wait() {
                 return;
             }

@@ -47,7 +47,7 @@ fn shard_files(out: &Path) -> Vec<PathBuf> {
     found
 }
 
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 
 /// A file written for an assessment, relative to the site folder, as it was left.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +68,9 @@ pub(crate) struct Entry {
     /// The workbook it came from, by the build's key of its path (no path of the machine).
     #[serde(default)]
     pub(crate) source: String,
+    /// The feed's entries of its published versions.
+    #[serde(default)]
+    pub(crate) feed: Vec<super::history::FeedEntry>,
 }
 
 /// Entries by key.
@@ -145,6 +148,11 @@ impl Cache {
                 self.entries.entry(key.clone()).or_insert_with(|| e.clone());
             }
         }
+    }
+
+    /// The feed's entries of every assessment kept.
+    pub(crate) fn feed(&self) -> Vec<super::history::FeedEntry> {
+        self.entries.values().flat_map(|e| e.feed.clone()).collect()
     }
 
     /// Keeps `entry` under `key`.

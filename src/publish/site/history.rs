@@ -9,72 +9,118 @@
 //! address reaches the site.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
 
 use crate::build::archive::{self, Archived};
 use crate::model::version_numbers;
 
-/// The published versions of every assessment the archive holds, oldest first.
+/// The published versions of the assessments the archive holds. Only the records' names are
+/// read up front (for the pages' cache key); an assessment's records are read when its page
+/// is rendered.
 #[derive(Debug, Default)]
 pub(crate) struct Published {
-    by_id: BTreeMap<String, Vec<Archived>>,
+    briefs: PathBuf,
+    sent: BTreeMap<String, String>,
+    /// Each assessment's record hashes, sorted.
+    names: BTreeMap<String, Vec<String>>,
 }
 
 impl Published {
-    /// The versions archived in `briefs` (the folder `build` writes to), with the PDF hashes
-    /// its sent log holds (`sent`: hash → when last sent).
-    pub(crate) fn load(briefs: &Path, sent: &BTreeMap<String, String>) -> Self {
-        let mut by_id = BTreeMap::new();
-        for id in archive::ids(briefs) {
-            let (all, problems) = archive::list(briefs, &id);
-            for p in problems {
-                eprintln!("{}", crate::model::diag::paint(&p));
-            }
-            let mut best: BTreeMap<String, Archived> = BTreeMap::new();
-            for v in all {
-                let key = v.record.assessment.doc_version.clone();
-                let better = match best.get(&key) {
-                    None => true,
-                    Some(b) => {
-                        let (sv, sb) = (sent.get(&v.sha256), sent.get(&b.sha256));
-                        (sv.is_some(), sv, v.archived) > (sb.is_some(), sb, b.archived)
-                    }
-                };
-                if better {
-                    best.insert(key, v);
-                }
-            }
-            let mut versions: Vec<Archived> = best.into_values().collect();
-            versions.sort_by(|a, b| {
-                let key = |v: &Archived| {
-                    (
-                        v.record.assessment.date_assessed,
-                        version_numbers(&v.record.assessment.doc_version),
-                        v.sha256.clone(),
-                    )
-                };
-                key(a).cmp(&key(b))
-            });
-            by_id.insert(id, versions);
+    /// The archive of `briefs` (the folder `build` writes to), with the PDF hashes its sent
+    /// log holds (`sent`: hash → when last sent).
+    pub(crate) fn load(briefs: &Path, sent: BTreeMap<String, String>) -> Self {
+        let names = archive::ids(briefs)
+            .into_iter()
+            .map(|id| {
+                let mut shas: Vec<String> = archive::record_files(briefs, &id)
+                    .into_iter()
+                    .map(|(sha, _)| sha)
+                    .collect();
+                shas.sort();
+                (id, shas)
+            })
+            .collect();
+        Self {
+            briefs: briefs.to_path_buf(),
+            sent,
+            names,
         }
-        Self { by_id }
     }
 
-    /// The versions of `id`, oldest first.
-    pub(crate) fn of(&self, id: &str) -> &[Archived] {
-        self.by_id.get(id).map_or(&[], Vec::as_slice)
+    /// The published versions of `id`, oldest first: one per doc_version (the latest sent,
+    /// else the latest archived), in the order they were assessed.
+    pub(crate) fn versions(&self, id: &str) -> Vec<Archived> {
+        if !self.names.contains_key(id) {
+            return Vec::new();
+        }
+        let (all, problems) = archive::list(&self.briefs, id);
+        for p in problems {
+            eprintln!("{}", crate::model::diag::paint(&p));
+        }
+        let sent = &self.sent;
+        let mut best: BTreeMap<String, Archived> = BTreeMap::new();
+        for v in all {
+            let key = v.record.assessment.doc_version.clone();
+            let better = match best.get(&key) {
+                None => true,
+                Some(b) => {
+                    let (sv, sb) = (sent.get(&v.sha256), sent.get(&b.sha256));
+                    (sv.is_some(), sv, v.archived) > (sb.is_some(), sb, b.archived)
+                }
+            };
+            if better {
+                best.insert(key, v);
+            }
+        }
+        let mut versions: Vec<Archived> = best.into_values().collect();
+        versions.sort_by(|a, b| {
+            let key = |v: &Archived| {
+                (
+                    v.record.assessment.date_assessed,
+                    version_numbers(&v.record.assessment.doc_version),
+                    v.sha256.clone(),
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        versions
     }
 
-    /// A digest of every version listed: the pages that show them depend on it.
+    /// A digest of the records and of which were sent: the pages that list the versions
+    /// depend on it.
     pub(crate) fn digest(&self) -> String {
         let mut k = crate::build::manifest::KeyBuilder::default();
-        for (id, versions) in &self.by_id {
-            for v in versions {
-                k = k.part(id, v.sha256.as_bytes());
+        for (id, shas) in &self.names {
+            for sha in shas {
+                let sent = if self.sent.contains_key(sha) {
+                    "sent"
+                } else {
+                    ""
+                };
+                k = k.part(id, format!("{sha}{sent}").as_bytes());
             }
         }
         k.finish()
     }
+}
+
+/// One entry of the site's Atom feed: a published version, kept in the site's cache with its
+/// assessment's pages so the feed is written without reading a record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct FeedEntry {
+    /// The PDF's hash: the entry's permanent id.
+    pub(crate) sha256: String,
+    /// `CoreWeave v1.4`.
+    pub(crate) title: String,
+    /// The date assessed, `2026-06-20T00:00:00Z`.
+    pub(crate) updated: String,
+    /// Its page in the site: the changes page, or the assessment's for the first version.
+    pub(crate) href: String,
+    pub(crate) summary: String,
+    /// Newest first: the date, the assessment, the version's place.
+    pub(crate) order: String,
 }
 
 /// A doc_version as a file name: letters, digits, `.`, `_` and `-` kept, anything else `_`.

@@ -85,8 +85,9 @@ impl<'t> Site<'t> {
             .title
             .clone()
             .unwrap_or_else(|| s.assessment.meta.publisher.clone());
-        let published = self.published.of(&s.assessment.meta.assessment_id);
-        let files = pages::assessment(&self.pages, s, pdf.as_deref(), self.paper, name, published)?;
+        let published = self.published.versions(&s.assessment.meta.assessment_id);
+        let (files, feed) =
+            pages::assessment(&self.pages, s, pdf.as_deref(), self.paper, name, &published)?;
         let mut written = Vec::new();
         for (rel, bytes) in files {
             let stamp = self.write(&rel, &bytes)?;
@@ -98,22 +99,22 @@ impl<'t> Site<'t> {
             row: vendor_row(s, Vec::new()),
             pdf,
             files: written,
+            feed,
         })
     }
 
     /// Writes the pages every assessment shares: the index of `portfolio`, the methodology,
-    /// the schema and the assets.
-    pub(crate) fn shared(&self, portfolio: &Portfolio) -> Result<(), String> {
+    /// the schema, the assets, and the feed of `feed`'s published versions.
+    pub(crate) fn shared(
+        &self,
+        portfolio: &Portfolio,
+        feed: Vec<history::FeedEntry>,
+    ) -> Result<(), String> {
         let excluded = portfolio.excluded_names();
         let head = portfolio.head(&excluded, self.paper, self.title.as_deref());
         let mut files = pages::assets(self.templates);
         let name = head.name.clone();
-        let ids: Vec<(String, String)> = portfolio
-            .rows
-            .iter()
-            .map(|r| (r.row.assessment_id.clone(), r.row.vendor.clone()))
-            .collect();
-        files.push(("feed.xml".into(), pages::feed(&self.published, &ids, &name)));
+        files.push(("feed.xml".into(), pages::feed(feed, &name)));
         files.extend(pages::shared(&self.pages, portfolio.page(&head), name)?);
         for (rel, bytes) in files {
             self.write(&rel, &bytes)?;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::history::{changes_href, Published};
+use super::history::{changes_href, FeedEntry};
 use crate::build::archive::Archived;
 use crate::model::date_long;
 use crate::render::jinja::Templated;
@@ -46,7 +46,8 @@ pub(super) fn assets(templates: &Templates) -> Vec<File> {
 }
 
 /// The files of one assessment: its page (beside its PDF `pdf`, in the site named
-/// `site_name`) and its record.
+/// `site_name`), its record and a changes page per pair of its published versions (oldest
+/// first); with the feed's entries of those versions.
 pub(super) fn assessment(
     pages: &Templated,
     s: &Scored,
@@ -54,7 +55,7 @@ pub(super) fn assessment(
     paper: Paper,
     site_name: String,
     published: &[Archived],
-) -> Result<Vec<File>, String> {
+) -> Result<(Vec<File>, Vec<FeedEntry>), String> {
     let id = &s.assessment.meta.assessment_id;
     let links: Vec<VersionLink> = published
         .iter()
@@ -67,16 +68,42 @@ pub(super) fn assessment(
         })
         .collect();
     let mut files = Vec::new();
-    for pair in published.windows(2) {
-        let c = changes(&pair[0].record, &pair[1].record);
-        files.push((
-            PathBuf::from(id).join(changes_href(&pair[0], &pair[1])),
-            page(
-                pages,
-                "changes.html.j2",
-                &changes_page(&c, site_name.clone()),
-            )?,
-        ));
+    let mut feed = Vec::new();
+    for (i, v) in published.iter().enumerate() {
+        let a = &v.record.assessment;
+        let updated = format!("{}T00:00:00Z", a.date_assessed);
+        let (href, summary) = match i.checked_sub(1).map(|p| &published[p]) {
+            None => (
+                format!("{id}/index.html"),
+                "The first published version.".to_string(),
+            ),
+            Some(before) => {
+                let c = changes(&before.record, &v.record);
+                let page = changes_page(&c, site_name.clone());
+                let rel = changes_href(before, v);
+                files.push((
+                    PathBuf::from(id).join(&rel),
+                    self::page(pages, "changes.html.j2", &page)?,
+                ));
+                let b = for_brief(&c);
+                let mut lines = vec![b.intro];
+                lines.extend(b.readings.iter().map(|r| {
+                    format!(
+                        "{} {}: {} → {} ({}).",
+                        r.layer, r.what, r.from, r.to, r.rule
+                    )
+                }));
+                (format!("{id}/{rel}"), lines.join(" "))
+            }
+        };
+        feed.push(FeedEntry {
+            sha256: v.sha256.clone(),
+            title: format!("{} {}", a.vendor, a.doc_version),
+            order: format!("{updated} {id} {i:04}"),
+            updated,
+            href,
+            summary,
+        });
     }
     let ctx = assessment_page(id, brief(s, paper, false), pdf, site_name, links);
     files.push((
@@ -84,60 +111,23 @@ pub(super) fn assessment(
         page(pages, "assessment.html.j2", &ctx)?,
     ));
     files.push((PathBuf::from(format!("{id}.json")), to_json(&record(s))));
-    Ok(files)
+    Ok((files, feed))
 }
 
-/// The Atom feed (RFC 4287) of the published versions of the assessments on the site
-/// (`ids`, each with its vendor), newest first, each with what changed since the one before.
-pub(super) fn feed(published: &Published, ids: &[(String, String)], site_name: &str) -> Vec<u8> {
+/// The Atom feed (RFC 4287) of the published versions of the assessments on the site,
+/// newest first, each with what changed since the one before.
+pub(super) fn feed(mut entries: Vec<FeedEntry>, site_name: &str) -> Vec<u8> {
     let esc = |t: &str| {
         t.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
             .replace('"', "&quot;")
     };
-    let mut entries: Vec<(String, String)> = Vec::new();
-    for (id, vendor) in ids {
-        let versions = published.of(id);
-        for (i, v) in versions.iter().enumerate() {
-            let a = &v.record.assessment;
-            let updated = format!("{}T00:00:00Z", a.date_assessed);
-            let (href, summary) = match i {
-                0 => (
-                    format!("{id}/index.html"),
-                    "The first published version.".to_string(),
-                ),
-                _ => {
-                    let c = changes(&versions[i - 1].record, &v.record);
-                    let b = for_brief(&c);
-                    let mut lines = vec![b.intro];
-                    lines.extend(b.readings.iter().map(|r| {
-                        format!(
-                            "{} {}: {} → {} ({}).",
-                            r.layer, r.what, r.from, r.to, r.rule
-                        )
-                    }));
-                    (
-                        format!("{id}/{}", changes_href(&versions[i - 1], v)),
-                        lines.join(" "),
-                    )
-                }
-            };
-            let xml = format!(
-                "  <entry>\n    <id>urn:sha256:{}</id>\n    <title>{} {}</title>\n    <updated>{updated}</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
-                v.sha256,
-                esc(vendor),
-                esc(&a.doc_version),
-                esc(&href),
-                esc(&summary)
-            );
-            entries.push((format!("{updated} {id} {:04}", i), xml));
-        }
-    }
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by(|a, b| b.order.cmp(&a.order));
+    entries.dedup_by(|a, b| a.sha256 == b.sha256);
     let updated = entries
         .first()
-        .map(|(k, _)| k[..20].to_string())
+        .map(|e| e.updated.clone())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let name = if site_name.is_empty() {
         "Vendor portfolio"
@@ -150,8 +140,15 @@ pub(super) fn feed(published: &Published, ids: &[(String, String)], site_name: &
         esc(name),
         esc(name)
     );
-    for (_, e) in entries {
-        out.push_str(&e);
+    for e in entries {
+        out.push_str(&format!(
+            "  <entry>\n    <id>urn:sha256:{}</id>\n    <title>{}</title>\n    <updated>{}</updated>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <summary>{}</summary>\n  </entry>\n",
+            e.sha256,
+            esc(&e.title),
+            e.updated,
+            esc(&e.href),
+            esc(&e.summary)
+        ));
     }
     out.push_str("</feed>\n");
     out.into_bytes()
