@@ -337,6 +337,17 @@ for name, source in [("xlsb-sheet-relationship", "calamine-xlsb-mod-312.xlsb"),
                 ["the file is damaged and could not be read as a workbook"])
     shutil.copyfile(os.path.join(ROOT, "fuzz", "regressions", source), path)
 
+# 25. Case 4 with its workbook part renamed: the reader reads the shared strings before it
+#     looks for the workbook part; the pre-scan checked them only beside one (found by
+#     fuzzing, with the name changed in the central directory only: the process aborted).
+path = case("shared-strings-without-workbook", "shared-strings-without-workbook.xlsx",
+            ["the shared-string table claims 999999999999 strings", "--max-shared-strings"])
+p = parts()
+p["xl/sharedStrings.xml"] = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="999999999999"',
+                                   p["xl/sharedStrings.xml"])
+p["xl/wozkbook.xml"] = p.pop("xl/workbook.xml")
+write_zip(path, p)
+
 # Cases found by fuzzing and committed as found, not written here:
 # - xls-sector-loop (minimized): an .xls whose directory's sector chain loops; the reader
 #   grew a buffer until the process aborted.

@@ -79,6 +79,32 @@ mod tests {
         assert!(super::check(b"hello, world", &limits).is_ok());
     }
 
+    /// Found by fuzzing: the reader reads the shared strings before it looks for the
+    /// workbook part, and finds parts by name in any case; the scan checked them only beside
+    /// a part named exactly `xl/workbook.xml`.
+    #[test]
+    fn shared_strings_are_checked_as_the_reader_finds_them() {
+        let sst = r#"<sst uniqueCount="999999999999"><si><t>a</t></si></sst>"#;
+        let limits = Limits::default();
+        for parts in [
+            [
+                ("xl/wozkbook.xml", "<workbook/>"),
+                ("xl/sharedStrings.xml", sst),
+            ],
+            [
+                ("XL/Workbook.xml", "<workbook/>"),
+                ("XL\\SHAREDSTRINGS.XML", sst),
+            ],
+            [("xl/workbook.bin", ""), ("xl/sharedStrings.xml", sst)],
+        ] {
+            let e = super::check(&zip_of(&parts), &limits).unwrap_err();
+            assert!(e.contains("claims 999999999999 strings"), "{parts:?}: {e}");
+        }
+        assert!(is_xlsb_record_part("XL/SharedStrings.bin"));
+        assert!(is_xlsb_worksheet("xl\\Worksheets\\Sheet1.bin"));
+        assert!(!is_xlsb_record_part("xl/worksheets/BinaryIndex1.bin"));
+    }
+
     #[test]
     fn refs() {
         for ok in ["A1", "XFD1048576", "$B$2", "7", "C", "aa10"] {

@@ -13,6 +13,12 @@ pub(super) const EXCEL_ROWS: u64 = 1_048_576;
 /// Parts a zipped workbook may hold: real ones have a few dozen.
 pub(super) const MAX_PARTS: usize = 10_000;
 
+/// A part's name as the reader looks it up: in any case, with either slash
+/// (`XL\SharedStrings.xml` is `xl/sharedstrings.xml`).
+pub(super) fn part_key(name: &str) -> String {
+    name.replace('\\', "/").to_ascii_lowercase()
+}
+
 /// `n` in human units: `128 MB`, `500,000`.
 pub(super) fn megabytes(n: u64) -> String {
     format!("{} MB", n / 1_000_000)

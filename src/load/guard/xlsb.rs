@@ -3,22 +3,24 @@
 
 use std::collections::HashMap;
 
-use super::scan::{sheet_parts, EXCEL_ROWS};
+use super::scan::{part_key, sheet_parts, EXCEL_ROWS};
 
 /// The record parts the reader reads: the workbook, its shared strings and styles, and the
 /// worksheets (not their `binaryIndex` parts, nor a macro project, which is no record part).
+/// Names compared as the reader looks them up, in any case and with either slash.
 pub(super) fn is_xlsb_record_part(name: &str) -> bool {
     matches!(
-        name,
-        "xl/workbook.bin" | "xl/sharedStrings.bin" | "xl/styles.bin"
+        part_key(name).as_str(),
+        "xl/workbook.bin" | "xl/sharedstrings.bin" | "xl/styles.bin"
     ) || is_xlsb_worksheet(name)
 }
 
 pub(super) fn is_xlsb_worksheet(name: &str) -> bool {
+    let name = part_key(name);
     name.starts_with("xl/worksheets/")
         && name.ends_with(".bin")
         && !name.contains("/_rels/")
-        && !name.contains("binaryIndex")
+        && !name.contains("binaryindex")
 }
 
 /// The records of an .xlsb part, in order: type and data. `Err` holds the length a record

@@ -3,11 +3,18 @@
 
 use std::collections::HashMap;
 
-use super::scan::{attr, each_start, sheet_parts, shorten, EXCEL_COLUMNS, EXCEL_ROWS};
+use super::scan::{attr, each_start, part_key, sheet_parts, shorten, EXCEL_COLUMNS, EXCEL_ROWS};
 use crate::load::Limits;
 
 pub(super) fn is_xlsx_worksheet(name: &str) -> bool {
+    let name = part_key(name);
     name.starts_with("xl/worksheets/") && name.ends_with(".xml") && !name.contains("/_rels/")
+}
+
+/// A shared-string table, wherever it lies: the reader reads `sharedStrings.xml` in the
+/// workbook's folder, which the package's relationships name.
+pub(super) fn is_xlsx_shared_strings(name: &str) -> bool {
+    part_key(name).ends_with("sharedstrings.xml")
 }
 
 /// Sheet names by worksheet part (`xl/worksheets/sheet1.xml` → `Summary`), for messages.

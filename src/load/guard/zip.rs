@@ -2,12 +2,16 @@
 //! once within the budget, whatever size it claims; then the claims of each format the file
 //! holds, by the format's own scan.
 
+use std::collections::HashMap;
 use std::io::{Cursor, Read};
 
 use super::ods::check_ods;
-use super::scan::{megabytes, MAX_PARTS};
+use super::scan::{megabytes, part_key, MAX_PARTS};
 use super::xlsb::{check_xlsb_part, is_xlsb_record_part, is_xlsb_worksheet, xlsb_sheet_names};
-use super::xlsx::{check_shared_strings, check_worksheet, is_xlsx_worksheet, xlsx_sheet_names};
+use super::xlsx::{
+    check_shared_strings, check_worksheet, is_xlsx_shared_strings, is_xlsx_worksheet,
+    xlsx_sheet_names,
+};
 use crate::load::Limits;
 
 pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
@@ -37,23 +41,30 @@ pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
         let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
         budget.drain(&name, &mut part)?;
     }
-    let has = |n: &str| names.iter().any(|x| x == n);
+    // The reader finds a part by its name in any case and with either slash (the last of
+    // two names alike wins): so does this scan.
+    let by_key: HashMap<String, &str> = names.iter().map(|n| (part_key(n), n.as_str())).collect();
+    let has = |n: &str| by_key.contains_key(&part_key(n));
     // Sizes are known good now: the parts whose claims the reader trusts are read whole. A
     // part whose end is damaged (a wrong checksum, a cut deflate stream) is scanned as far as
     // it reads: the reader streams it too, and acts on its claims before it reaches the end.
     let mut open = |name: &str| -> Option<Vec<u8>> {
+        let name = by_key.get(&part_key(name)).copied().unwrap_or(name);
         let part = zip.by_name(name).ok()?;
         let mut out = Vec::new();
         let _damaged = part.take(limits.max_unpacked_bytes).read_to_end(&mut out);
         Some(out)
     };
     // The reader tries .xlsx, then .xlsb, then .ods, each failing over to the next: check
-    // the parts of every format the file holds.
-    if has("xl/workbook.xml") {
-        let sheets = xlsx_sheet_names(&mut open);
-        if let Some(sst) = open("xl/sharedStrings.xml") {
+    // the parts of every format the file holds. Each reader reads its shared strings before
+    // it looks for the workbook part: they are checked whether or not the archive holds one.
+    for name in names.iter().filter(|n| is_xlsx_shared_strings(n)) {
+        if let Some(sst) = open(name) {
             check_shared_strings(&sst, limits)?;
         }
+    }
+    if has("xl/workbook.xml") {
+        let sheets = xlsx_sheet_names(&mut open);
         for name in names.iter().filter(|n| is_xlsx_worksheet(n)) {
             if let Some(xml) = open(name) {
                 let label = match sheets.get(name) {
@@ -64,7 +75,7 @@ pub(super) fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), String> {
             }
         }
     }
-    if has("xl/workbook.bin") {
+    if names.iter().any(|n| is_xlsb_record_part(n)) {
         let sheets = xlsb_sheet_names(&mut open);
         for name in names.iter().filter(|n| is_xlsb_record_part(n)) {
             if let Some(bin) = open(name) {
