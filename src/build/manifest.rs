@@ -65,19 +65,7 @@ pub fn path(out: &Path, shard: Option<(u32, u32)>) -> PathBuf {
 
 /// Every manifest file of an output folder (its own and each shard's), in name order.
 pub fn all_in(out: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(out)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(".layerbrief-manifest") && n.ends_with(".json"))
-        })
-        .collect();
-    found.sort();
-    found
+    crate::build::output::files_named(out, ".layerbrief-manifest", ".json")
 }
 
 /// The lock file of the manifest at `manifest`, held around each change to it.

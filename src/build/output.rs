@@ -53,6 +53,24 @@ pub fn write_atomic_stamped(path: &Path, bytes: &[u8]) -> std::io::Result<Option
     result
 }
 
+/// The files of `dir` whose names start with `prefix` and end with `suffix`, in name order
+/// (none when `dir` cannot be read).
+pub fn files_named(dir: &Path, prefix: &str, suffix: &str) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(prefix) && n.ends_with(suffix))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
 /// Opens (creating it and its folder) the lock file `path`, for `File::lock`: a file of ours
 /// that is never written, only held.
 pub fn open_lock_file(path: &Path) -> std::io::Result<std::fs::File> {

@@ -210,16 +210,17 @@ fn drafts_and_deliveries(
         let source = r.source.clone();
         let variant =
             |old: Option<&Record>, stamp: Option<String>| ctx.variant(&source, old, stamp);
-        let Ok(drafts) = mail::write_drafts(
-            &settings.drafts,
+        let brief = mail::Brief {
+            opts: &settings.drafts,
             log,
-            &r.source,
+            source: &r.source,
             view,
-            target,
-            ctx.engine.templates(),
-            ctx.out,
-            &variant,
-        ) else {
+            pdf_path: target,
+            templates: ctx.engine.templates(),
+            out: ctx.out,
+            variant: &variant,
+        };
+        let Ok(drafts) = mail::write_drafts(&brief) else {
             if settings.relay.is_some() {
                 sent.undelivered += 1;
             }

@@ -37,7 +37,7 @@ mod tests;
 pub(crate) use headers::parse_mailbox;
 pub(crate) use log::{SendingLock, SentLog};
 pub(crate) use readers::plan;
-pub(crate) use send::{deliver, recipients as recipients_of, write_drafts, DraftOptions};
+pub(crate) use send::{deliver, recipients as recipients_of, write_drafts, Brief, DraftOptions};
 pub(crate) use smtp::Relay;
 
 /// Messages above this size (encoded) draw a warning: common gateway limits.

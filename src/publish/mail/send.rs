@@ -75,21 +75,36 @@ pub(crate) type Variant<'a> =
         Option<String>,
     ) -> Result<(Vec<u8>, Option<crate::view::changes::Changes>), String>;
 
+/// One brief being addressed: what each of its messages is made from.
+#[derive(Clone, Copy)]
+pub(crate) struct Brief<'a> {
+    pub(crate) opts: &'a DraftOptions,
+    pub(crate) log: &'a SentLog,
+    /// The workbook, for messages.
+    pub(crate) source: &'a Path,
+    pub(crate) view: &'a EmailView,
+    pub(crate) pdf_path: &'a Path,
+    pub(crate) templates: &'a Templates,
+    /// The output folder, whose archive holds the versions readers received.
+    pub(crate) out: &'a Path,
+    pub(crate) variant: Variant<'a>,
+}
+
 /// Composes the messages of one brief (`view`, its PDF at `pdf_path`), one per version its
 /// readers hold (see [`super::readers`]), and writes each as an .eml beside the PDF: today's
 /// as `<name>.eml`, each other with its PDF as `<name>.since-<hash>.eml` and `.pdf`. The
-/// errors are already reported; `source` names the workbook; `out` holds the archive.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn write_drafts(
-    opts: &DraftOptions,
-    log: &SentLog,
-    source: &Path,
-    view: &EmailView,
-    pdf_path: &Path,
-    templates: &Templates,
-    out: &Path,
-    variant: Variant,
-) -> Result<Vec<Draft>, ()> {
+/// errors are already reported.
+pub(crate) fn write_drafts(b: &Brief) -> Result<Vec<Draft>, ()> {
+    let Brief {
+        opts,
+        log,
+        source,
+        view,
+        pdf_path,
+        out,
+        variant,
+        ..
+    } = *b;
     let fail = |what: String| eprintln!("error: {what}");
     let recipients = recipients(opts, view)
         .map_err(|e| fail(format!("{}: {e}; no draft written", source.display())))?;
@@ -119,7 +134,7 @@ pub(crate) fn write_drafts(
         targets: today_targets,
         eml: pdf_path.with_extension("eml"),
     };
-    let d = draft(opts, log, source, today, &recipients, templates)?;
+    let d = draft(b, today, &recipients)?;
     if recipients.addresses().is_empty() {
         eprintln!(
             "warning: {}: no recipient, so the draft's To: is empty (from {})\n  help: add rows to the workbook's Distribution sheet (name, email, kind), or give --to ADDR",
@@ -139,16 +154,7 @@ pub(crate) fn write_drafts(
             if !opts.resend && served.contains(&address_key(&reader)) {
                 continue;
             }
-            drafts.push(stamped_draft(
-                opts,
-                log,
-                source,
-                view,
-                pdf_path,
-                templates,
-                variant,
-                (&version, since, reader, &recipients),
-            )?);
+            drafts.push(stamped_draft(b, (&version, since, reader, &recipients))?);
         }
         return Ok(drafts);
     }
@@ -178,7 +184,7 @@ pub(crate) fn write_drafts(
             targets,
             eml: stem.with_extension(format!("since-{tag}.eml")),
         };
-        drafts.push(draft(opts, log, source, message, &recipients, templates)?);
+        drafts.push(draft(b, message, &recipients)?);
     }
     Ok(drafts)
 }
@@ -187,15 +193,8 @@ pub(crate) fn write_drafts(
 /// page's footer and in its metadata), with the changes since the version they hold if any,
 /// written beside the brief as `<name>.for-<hash of the address>.pdf` and `.eml`: never over
 /// the brief, and no address in a file name.
-#[allow(clippy::too_many_arguments)]
 fn stamped_draft(
-    opts: &DraftOptions,
-    log: &SentLog,
-    source: &Path,
-    view: &EmailView,
-    pdf_path: &Path,
-    templates: &Templates,
-    variant: Variant,
+    b: &Brief,
     (version, since, reader, recipients): (
         &str,
         Option<&super::readers::Since>,
@@ -203,6 +202,13 @@ fn stamped_draft(
         &Recipients,
     ),
 ) -> Result<Draft, ()> {
+    let Brief {
+        source,
+        view,
+        pdf_path,
+        variant,
+        ..
+    } = *b;
     let fail = |what: String| eprintln!("error: {what}");
     let who = match recipients.name_of(&reader) {
         Some(name) => format!("{name} <{reader}>"),
@@ -232,7 +238,7 @@ fn stamped_draft(
         targets: vec![reader],
         eml: stem.with_extension(format!("for-{tag}.eml")),
     };
-    draft(opts, log, source, message, recipients, templates)
+    draft(b, message, recipients)
 }
 
 /// One message of a brief: its view, the PDF it carries, the brief's hash, the readers it is
@@ -247,14 +253,14 @@ struct Message<'a> {
 
 /// Composes one message (every recipient in its headers, as the distribution has them) and
 /// writes its draft.
-fn draft(
-    opts: &DraftOptions,
-    log: &SentLog,
-    source: &Path,
-    m: Message,
-    recipients: &Recipients,
-    templates: &Templates,
-) -> Result<Draft, ()> {
+fn draft(b: &Brief, m: Message, recipients: &Recipients) -> Result<Draft, ()> {
+    let Brief {
+        opts,
+        log,
+        source,
+        templates,
+        ..
+    } = *b;
     let fail = |what: String| eprintln!("error: {what}");
     let sender = opts.from.as_ref();
     let pdf_sha256 = sha256_hex(&m.pdf);

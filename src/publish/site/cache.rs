@@ -32,19 +32,7 @@ fn file(shard: Option<(u32, u32)>) -> String {
 
 /// The cache files of the shards in `out`.
 fn shard_files(out: &Path) -> Vec<PathBuf> {
-    let mut found: Vec<PathBuf> = std::fs::read_dir(out)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(".layerbrief-site-") && n.ends_with(".json"))
-        })
-        .collect();
-    found.sort();
-    found
+    crate::build::output::files_named(out, ".layerbrief-site-", ".json")
 }
 
 const FORMAT: u32 = 4;
