@@ -11,6 +11,7 @@
 //! cannot be composed or written, a delivery that cannot be recorded); else 3 when some
 //! message was not delivered to every recipient; else 1 when some workbook was invalid; else 0.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use super::args::MailArgs;
@@ -20,6 +21,7 @@ use crate::build::prepare::{prepare, Under};
 use crate::build::{self, BriefStatus, Keep, Reporter, Summary};
 use crate::publish::mail::{self, DraftOptions, SendingLock, SentLog};
 use crate::render::{Engine, RenderOptions};
+use crate::score::Scored;
 use crate::view::changes::{changes, Changes};
 use crate::view::email::{email_view, EmailView};
 use crate::view::record::{record, Record};
@@ -163,22 +165,25 @@ struct Context<'a> {
 }
 
 impl Context<'_> {
-    /// The brief of `source` with a changes section against `old`, the version a reader
-    /// holds: the PDF's bytes, and the changes.
+    /// A copy of the brief of `source` (prepared again once, the first time a copy of it is
+    /// asked for, into `prepared`), with a changes section against `old`, the version a
+    /// reader holds, or a reader's `stamp`: the PDF's bytes, and the changes.
     fn variant(
         &self,
-        source: &Path,
+        (source, prepared): (&Path, &OnceCell<Option<Scored>>),
         old: Option<&Record>,
         stamp: Option<String>,
     ) -> Result<(Vec<u8>, Option<Changes>), String> {
-        let p =
-            prepare(source, self.under).map_err(|_| "the workbook no longer reads".to_string())?;
-        let c = old.map(|old| changes(old, &record(&p.scored)));
+        let scored = prepared
+            .get_or_init(|| prepare(source, self.under).ok().map(|p| p.scored))
+            .as_ref()
+            .ok_or("the workbook no longer reads")?;
+        let c = old.map(|old| changes(old, &record(scored)));
         let extras = crate::render::Extras {
             changes: c.as_ref(),
             stamp,
         };
-        let doc = crate::render::render_with(self.engine, &p.scored, self.render, &extras)
+        let doc = crate::render::render_with(self.engine, scored, self.render, &extras)
             .map_err(|e| e.to_string())?;
         Ok((doc.pdf, c))
     }
@@ -207,9 +212,11 @@ fn drafts_and_deliveries(
         else {
             continue;
         };
-        let source = r.source.clone();
-        let variant =
-            |old: Option<&Record>, stamp: Option<String>| ctx.variant(&source, old, stamp);
+        // Kept while this brief's messages are made, dropped before the next brief's.
+        let prepared = OnceCell::new();
+        let variant = |old: Option<&Record>, stamp: Option<String>| {
+            ctx.variant((&r.source, &prepared), old, stamp)
+        };
         let brief = mail::Brief {
             opts: &settings.drafts,
             log,

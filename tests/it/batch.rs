@@ -834,14 +834,7 @@ fn after_sharded_builds_site_and_mail_typeset_nothing_and_the_site_is_the_one_ma
     let tmp = scratch("shard-publish");
     let dir = tmp.path();
     copies(dir, 6);
-    let mut b = coreweave();
-    b.set("Assessment", "assessment_id", "value", "broken").set(
-        "Components",
-        "2A.2",
-        "role",
-        "sliverr",
-    );
-    b.write_xlsx(&dir.join("in/broken.xlsx"));
+    broken().write_xlsx(&dir.join("in/broken.xlsx"));
     let said = |args: &[&str]| -> String {
         let o = run(args, dir);
         assert!(

@@ -213,6 +213,27 @@ pub fn build(dir: &Path, args: &[&str]) -> (i32, String) {
     (o.status.code().unwrap_or(-1), stderr(&o))
 }
 
+/// The page count `pdfinfo` reads of a PDF.
+pub fn pdf_pages(pdf: &Path) -> usize {
+    tool_ok("pdfinfo", &[pdf.to_str().unwrap()])
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{}: no page count", pdf.display()))
+}
+
+/// The CoreWeave assessment as `broken`, invalid at one cell (an unknown role at 2A.2).
+pub fn broken() -> Book {
+    let mut b = coreweave();
+    b.set("Assessment", "assessment_id", "value", "broken").set(
+        "Components",
+        "2A.2",
+        "role",
+        "sliverr",
+    );
+    b
+}
+
 /// Runs a tool of the test machine (poppler, qpdf…); returns (success, stdout + stderr).
 pub fn tool(name: &str, args: &[&str]) -> (bool, String) {
     let o = Command::new(name)

@@ -929,13 +929,7 @@ fn stamped_copies_name_their_reader_and_are_sent_once() {
             "Prepared for bob@client.example"
         };
         assert!(words.contains(who), "{rcpt:?}: {words:.300}");
-        let pages: usize = tool_ok("pdfinfo", &[copy.to_str().unwrap()])
-            .lines()
-            .find_map(|l| l.strip_prefix("Pages:"))
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
+        let pages = pdf_pages(copy);
         assert_eq!(
             words.matches("Prepared for").count(),
             pages,

@@ -298,14 +298,7 @@ fn an_invalid_workbook_is_left_out_and_named() {
             std::fs::copy(&path, inputs.join(path.file_name().unwrap())).unwrap();
         }
     }
-    let mut b = coreweave();
-    b.set("Assessment", "assessment_id", "value", "broken").set(
-        "Components",
-        "2A.2",
-        "role",
-        "sliverr",
-    );
-    b.write_xlsx(&inputs.join("broken.xlsx"));
+    broken().write_xlsx(&inputs.join("broken.xlsx"));
     let (code, err) = portfolio(dir, &["--sort", "retained"]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error: unknown role `sliverr`"), "{err}");

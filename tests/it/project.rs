@@ -79,14 +79,7 @@ fn a_folder_with_a_project_file_builds_mails_and_publishes_with_no_flags() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stderr(&o).contains("built"), "{}", stderr(&o));
     let text = pdf_text(&pdf);
-    let pages = tool_ok("pdfinfo", &[pdf.to_str().unwrap()]);
-    let pages: usize = pages
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = pdf_pages(&pdf);
     assert!(
         text.matches("DRAFT").count() >= pages,
         "DRAFT on every page"

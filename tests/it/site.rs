@@ -227,14 +227,7 @@ fn an_invalid_workbook_is_left_out_of_the_site_and_named() {
         dir.join("inputs/coreweave.xlsx"),
     )
     .unwrap();
-    let mut b = coreweave();
-    b.set("Assessment", "assessment_id", "value", "broken").set(
-        "Components",
-        "2A.2",
-        "role",
-        "sliverr",
-    );
-    b.write_xlsx(&dir.join("inputs/broken.xlsx"));
+    broken().write_xlsx(&dir.join("inputs/broken.xlsx"));
     let (code, err) = site(dir, &[]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("error: unknown role `sliverr`"), "{err}");

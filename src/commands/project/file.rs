@@ -3,10 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::{Arg, ArgAction, Command};
+use clap::Command;
 use toml_edit::{ImDocument, Item, Table, Value};
 
-use super::schema::{Schema, Setting, LIMITS};
+use super::schema::{Schema, Setting, LIMITS, ONE_SHOT};
+use super::values::{check, example, values};
 use crate::model::diag::did_you_mean;
 
 /// Which file (or part of one) a setting comes from, lowest first.
@@ -211,7 +212,7 @@ impl Reader<'_> {
         let at_value = value
             .span()
             .map_or_else(|| at.clone(), |s| self.place(text, s.start));
-        match self.values(&setting, value) {
+        match values(&setting, value) {
             Err(message) => read.problems.push(Problem {
                 place: at_value,
                 message: format!("`{key}`: {message}"),
@@ -220,7 +221,7 @@ impl Reader<'_> {
             Ok(values) => {
                 let mut bad = false;
                 for v in &values {
-                    if let Err((message, help)) = self.check(section, &setting, v) {
+                    if let Err((message, help)) = check(self.cli, section, &setting, v) {
                         read.problems.push(Problem {
                             place: at_value.clone(),
                             message: format!("`{key}`: {message}"),
@@ -293,7 +294,7 @@ impl Reader<'_> {
             Some(format!("`{key}` is set in {}", homes.join(", ")))
         } else if let Some(close) = did_you_mean(key, self.schema.sections()) {
             Some(format!("did you mean the section [{close}]?"))
-        } else if ONE_SHOT_WORDS.contains(&key) {
+        } else if ONE_SHOT.contains(&key) {
             Some(format!(
                 "--{key} is an action of one run: give it on the command line"
             ))
@@ -313,103 +314,6 @@ impl Reader<'_> {
             message,
             help,
         }
-    }
-
-    /// The value as the command line would take it.
-    fn values(&self, s: &Setting, v: &Value) -> Result<Vec<String>, String> {
-        let scalar = |v: &Value| -> Option<String> {
-            match v {
-                Value::String(s) => Some(s.value().clone()),
-                Value::Integer(i) => Some(i.value().to_string()),
-                Value::Float(f) => Some(f.value().to_string()),
-                _ => None,
-            }
-        };
-        if s.switch {
-            return match v {
-                Value::Boolean(b) => Ok(vec![b.value().to_string()]),
-                _ => Err("expected true or false".into()),
-            };
-        }
-        if s.multi {
-            return match v {
-                Value::Array(a) => a
-                    .iter()
-                    .map(|e| scalar(e).ok_or_else(|| "expected a list of strings".to_string()))
-                    .collect(),
-                other => scalar(other)
-                    .map(|one| vec![one])
-                    .ok_or_else(|| "expected a string or a list of strings".into()),
-            };
-        }
-        match v {
-            Value::Array(_) => Err("expected one value, not a list".into()),
-            other => scalar(other)
-                .map(|one| vec![one])
-                .ok_or_else(|| "expected a string or a number".into()),
-        }
-    }
-
-    /// Checks one value with the option's own parser (the one the command line uses).
-    fn check(
-        &self,
-        section: Option<&str>,
-        s: &Setting,
-        value: &str,
-    ) -> Result<(), (String, Option<String>)> {
-        if s.switch {
-            return Ok(());
-        }
-        let command = match section {
-            Some(name) if name != LIMITS => self.cli.find_subcommand(name),
-            _ => self
-                .cli
-                .get_subcommands()
-                .find(|c| c.get_arguments().any(|a| a.get_id().as_str() == s.id)),
-        };
-        let Some(arg) =
-            command.and_then(|c| c.get_arguments().find(|a| a.get_id().as_str() == s.id))
-        else {
-            return Ok(());
-        };
-        let probe = Arg::new("v")
-            .long("v")
-            .action(ArgAction::Set)
-            .allow_hyphen_values(true)
-            .ignore_case(arg.is_ignore_case_set())
-            .value_parser(arg.get_value_parser().clone());
-        let outcome = Command::new("v")
-            .no_binary_name(true)
-            .arg(probe)
-            .try_get_matches_from(["--v", value]);
-        let Err(e) = outcome else { return Ok(()) };
-        use clap::error::{ContextKind, ContextValue, ErrorKind};
-        let list = |kind| match e.get(kind) {
-            Some(ContextValue::Strings(v)) => v.clone(),
-            Some(ContextValue::String(v)) => vec![v.clone()],
-            _ => Vec::new(),
-        };
-        Err(match e.kind() {
-            ErrorKind::InvalidValue => {
-                let valid = list(ContextKind::ValidValue);
-                let close = did_you_mean(value, valid.iter().map(String::as_str));
-                (
-                    format!("`{value}` is not one of its values"),
-                    Some(match close {
-                        Some(c) => {
-                            format!("did you mean `{c}`? expected one of {}", valid.join(", "))
-                        }
-                        None => format!("expected one of {}", valid.join(", ")),
-                    }),
-                )
-            }
-            _ => {
-                let why = std::error::Error::source(&e)
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| e.kind().to_string());
-                (format!("`{value}`: {why}"), Some(example(s)))
-            }
-        })
     }
 
     /// A path of the file, as reached from here: relative paths are the file's folder's.
@@ -451,11 +355,6 @@ impl Reader<'_> {
     }
 }
 
-/// Options that are actions of one run (for the hint of a key naming one).
-const ONE_SHOT_WORDS: &[&str] = &[
-    "send", "resend", "force", "watch", "prune", "shard", "dry-run",
-];
-
 fn as_table(item: &Item) -> Option<&Table> {
     match item {
         Item::Table(t) => Some(t),
@@ -467,18 +366,5 @@ fn as_value(item: &Item) -> Option<&Value> {
     match item {
         Item::Value(v) if !v.is_inline_table() => Some(v),
         _ => None,
-    }
-}
-
-/// How a setting is written, for a hint.
-fn example(s: &Setting) -> String {
-    if s.switch {
-        format!("write it as `{} = true`", s.key)
-    } else if s.multi {
-        format!("write it as `{} = [\"…\", \"…\"]`", s.key)
-    } else if s.number {
-        format!("write it as a whole number, e.g. `{} = 4`", s.key)
-    } else {
-        format!("write it as `{} = \"…\"`", s.key)
     }
 }

@@ -13,6 +13,7 @@
 
 mod file;
 pub(crate) mod schema;
+mod values;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};

@@ -15,7 +15,7 @@ use clap::{ArgAction, Args, Command};
 use crate::commands::args::{BatchArgs, InputArgs, MethodologyArgs, ReadArgs, TypesetArgs};
 
 /// Options that stay on the command line.
-const ONE_SHOT: &[&str] = &[
+pub(super) const ONE_SHOT: &[&str] = &[
     "send",
     "resend",
     "force",

@@ -24,20 +24,24 @@
 //!   answer within the timeout, a hang-up, an untrusted certificate, refused credentials.
 
 mod compose;
+mod drafts;
 mod headers;
 mod log;
 mod readers;
 mod recipients;
+mod reply;
 mod send;
 mod session;
 mod smtp;
 #[cfg(test)]
 mod tests;
+mod trust;
 
+pub(crate) use drafts::{recipients as recipients_of, write_drafts, Brief, DraftOptions};
 pub(crate) use headers::parse_mailbox;
 pub(crate) use log::{SendingLock, SentLog};
 pub(crate) use readers::plan;
-pub(crate) use send::{deliver, recipients as recipients_of, write_drafts, Brief, DraftOptions};
+pub(crate) use send::deliver;
 pub(crate) use smtp::Relay;
 
 /// Messages above this size (encoded) draw a warning: common gateway limits.
